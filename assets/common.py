@@ -1,0 +1,27 @@
+"""Helpers shared by the asset modules: open the warehouse, turn stats and checks into Dagster results."""
+
+import dagster as dg
+import duckdb
+
+from assets.checks import VIOLATIONS
+
+
+def check_results(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[dg.AssetCheckResult]:
+    """Run the named checks; each passes when its violation count is zero."""
+    results = []
+    for name in names:
+        bad = con.execute(VIOLATIONS[name]).fetchone()[0]
+        results.append(dg.AssetCheckResult(check_name=name, passed=bad == 0, metadata={"violations": bad}))
+    return results
+
+
+def specs(asset: str, *names: str) -> list[dg.AssetCheckSpec]:
+    return [dg.AssetCheckSpec(name=n, asset=asset) for n in names]
+
+
+def result(con: duckdb.DuckDBPyConnection, stats: dict, checks: list[str] = ()) -> dg.MaterializeResult:
+    """A materialization with the stage's figures as metadata and its checks."""
+    return dg.MaterializeResult(
+        metadata={k: dg.MetadataValue.int(int(v)) for k, v in stats.items()},
+        check_results=check_results(con, list(checks)),
+    )

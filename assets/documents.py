@@ -1,0 +1,64 @@
+"""Per-shard assets: captures, documents, segments, segment_practices."""
+
+import dagster as dg
+
+from assets import checks
+from assets.common import result, specs
+from assets.partitions import BATCHED, SHARDS, shard_numbers
+from assets.resources import PolicyHistory
+from pipelines import steps, warehouse
+
+COMMON = {"partitions_def": SHARDS, "backfill_policy": BATCHED, "group_name": "documents"}
+
+
+@dg.asset(
+    **COMMON,
+    check_specs=specs("captures", checks.CAPTURES_RESOLVED, checks.CAPTURES_KEY_UNIQUE),
+    description="One row per archived capture (url, captured_at, digest) of a configured site, "
+    "with its payload stored once per sha256 in the raw store.",
+)
+def captures(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
+    shards = shard_numbers(context)
+    with warehouse.connect(policy_history.db_path) as con:
+        stats = steps.load_captures(
+            con, policy_history.store, policy_history.archives(), policy_history.sources(), shards
+        )
+        return result(con, stats, [checks.CAPTURES_RESOLVED, checks.CAPTURES_KEY_UNIQUE])
+
+
+@dg.asset(
+    **COMMON,
+    deps=[captures],
+    check_specs=specs("documents", checks.DOCUMENTS_HAVE_STATUS),
+    description="One row per (payload, extractor version): clean markdown text, title, language, "
+    "is_policy and score, stated date, word count, readability and a status.",
+)
+def documents(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
+    with warehouse.connect(policy_history.db_path) as con:
+        stats = steps.extract_documents(con, policy_history.store, shard_numbers(context))
+        return result(con, stats, [checks.DOCUMENTS_HAVE_STATUS])
+
+
+@dg.asset(
+    **COMMON,
+    deps=[documents],
+    check_specs=specs("segments", checks.SEGMENT_IDS_UNIQUE),
+    description="One row per segment (paragraph, list item, table) of a policy document, "
+    "with its heading path and a stable segment_id.",
+)
+def segments(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
+    with warehouse.connect(policy_history.db_path) as con:
+        stats = steps.segment_documents(con, shard_numbers(context))
+        return result(con, stats, [checks.SEGMENT_IDS_UNIQUE])
+
+
+@dg.asset(
+    **COMMON,
+    deps=[segments],
+    description="One row per (segment text, tagger, tagger version, category): practice tags with "
+    "score and cue. Each distinct text is tagged once per tagger version.",
+)
+def segment_practices(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
+    with warehouse.connect(policy_history.db_path) as con:
+        stats = steps.tag_segments(con, policy_history.tagger(), shard_numbers(context))
+        return result(con, stats)

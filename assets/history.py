@@ -1,0 +1,47 @@
+"""Whole-warehouse assets: policy versions, version changes and the SQL marts."""
+
+import dagster as dg
+
+from assets import checks
+from assets.common import result, specs
+from assets.documents import COMMON, segment_practices
+from assets.partitions import shard_numbers
+from assets.resources import PolicyHistory
+from pipelines import steps, warehouse
+
+
+@dg.asset(
+    deps=[segment_practices],
+    **{**COMMON, "group_name": "history"},
+    check_specs=specs("policy_versions", checks.ONE_CURRENT_VERSION, checks.VERSION_WINDOWS_ORDERED),
+    description="One row per version of a site's policy (consecutive policy captures with the same "
+    "normalized text), with its validity window; capture_versions maps captures to versions.",
+)
+def policy_versions(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
+    with warehouse.connect(policy_history.db_path) as con:
+        stats = steps.build_versions(con, shard_numbers(context))
+        return result(con, stats, [checks.ONE_CURRENT_VERSION, checks.VERSION_WINDOWS_ORDERED])
+
+
+@dg.asset(
+    deps=[policy_versions],
+    **{**COMMON, "group_name": "history"},
+    description="One row per pair of consecutive versions: similarity, segments added/removed/modified, "
+    "practices gained/lost, stated-date change.",
+)
+def version_changes(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
+    with warehouse.connect(policy_history.db_path) as con:
+        return result(con, steps.build_changes(con, policy_history.tagger(), shard_numbers(context)))
+
+
+@dg.asset(
+    deps=[version_changes],
+    **{**COMMON, "group_name": "history"},
+    description="The SQL models of sql/staging and sql/marts, (re)created as views over the whole "
+    "warehouse; one model per file, each stating its grain.",
+)
+def marts(policy_history: PolicyHistory) -> dg.MaterializeResult:
+    with warehouse.connect(policy_history.db_path) as con:
+        names = warehouse.run_models(con)
+        counts = {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
+        return result(con, counts)

@@ -1,0 +1,45 @@
+"""The one resource every asset uses: where the warehouse is and where captures come from."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.sources import Sources, load_sources
+from pipelines.steps import Paths
+from pipelines.store import RawStore
+from pipelines.tag import Tagger, load_tagger
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DB = REPO / "warehouse" / "policy.duckdb"
+DEFAULT_SOURCES = REPO / "config" / "sources.toml"
+
+
+class PolicyHistory(dg.ConfigurableResource):
+    """Warehouse location, capture sources and tagger. Defaults come from environment variables
+    (POLICY_HISTORY_DB, POLICY_HISTORY_SOURCES, POLICY_HISTORY_WARC as os.pathsep-separated paths,
+    POLICY_HISTORY_TAGGER_MODEL) so `dagster dev` and the CLI share one configuration."""
+
+    db_path: str = os.environ.get("POLICY_HISTORY_DB", str(DEFAULT_DB))
+    sources_path: str = os.environ.get("POLICY_HISTORY_SOURCES", str(DEFAULT_SOURCES))
+    warc_paths: list[str] = [p for p in os.environ.get("POLICY_HISTORY_WARC", "").split(os.pathsep) if p]
+    tagger_model: str = os.environ.get("POLICY_HISTORY_TAGGER_MODEL", "")
+
+    @property
+    def paths(self) -> Paths:
+        return Paths.beside(self.db_path)
+
+    @property
+    def store(self) -> RawStore:
+        return RawStore(self.paths.store)
+
+    def sources(self) -> Sources | None:
+        """The sources file, or None when WARC files are given directly (every host is a site)."""
+        return None if self.warc_paths and not self.sources_path else load_sources(self.sources_path)
+
+    def archives(self) -> list[str]:
+        srcs = self.sources()
+        return self.warc_paths or [str(p) for p in (srcs.warc_paths if srcs else [])]
+
+    def tagger(self) -> Tagger:
+        return load_tagger(self.tagger_model or None)

@@ -1,0 +1,83 @@
+"""Headless builds: materialize the Dagster asset graph in-process (the CLI's build and demo).
+
+This is the one place in `pipelines/` that reaches into Dagster, and it imports it lazily.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipelines import warehouse
+from pipelines.warc import expand_paths
+
+log = logging.getLogger(__name__)
+
+
+def build(
+    db: Path,
+    warc_paths: Sequence[str | Path],
+    sources: str | Path | None = None,
+    tagger_model: str | Path | None = None,
+) -> dict:
+    """Materialize every asset over all shards; return a summary (ok, tables, failed checks, seconds)."""
+    import dagster as dg
+
+    from assets.definitions import ALL_ASSETS, all_shards_tags
+    from assets.resources import PolicyHistory
+    from pipelines.sources import load_sources
+
+    files = expand_paths(warc_paths)  # fail early, with one line, on a missing path
+    if not files:
+        raise FileNotFoundError(f"no WARC/ARC files in {', '.join(map(str, warc_paths))}")
+    if sources:
+        load_sources(sources)
+    resource = PolicyHistory(
+        db_path=str(db),
+        sources_path=str(sources or ""),
+        warc_paths=[str(f) for f in files],
+        tagger_model=str(tagger_model or ""),
+    )
+    started = time.monotonic()
+    result = dg.materialize(
+        ALL_ASSETS,
+        resources={"policy_history": resource},
+        tags=all_shards_tags(),
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    )
+    failed_checks = (
+        [
+            f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:{e.asset_check_evaluation_data.check_name}"
+            for e in result.get_asset_check_evaluations()
+            if not e.passed
+        ]
+        if hasattr(result, "get_asset_check_evaluations")
+        else []
+    )
+    errors = [
+        f"{ev.step_key}: {ev.event_specific_data.error.message.strip().splitlines()[-1]}"
+        for ev in result.all_events
+        if ev.is_step_failure
+    ]
+    with warehouse.connect(db) as con:
+        counts = warehouse.table_counts(con)
+    return {
+        "ok": result.success and not errors,
+        "db": str(db),
+        "seconds": round(time.monotonic() - started, 1),
+        "tables": counts,
+        "failed_checks": failed_checks,
+        "errors": errors,
+    }
+
+
+def demo(out: Path) -> dict:
+    """Generate the sample archive under out/sample and build out/policy.duckdb from it."""
+    from pipelines.sample import write_sample
+
+    files = write_sample(out / "sample")
+    log.info("sample archive written: %s", files.warc)
+    return build(out / "policy.duckdb", [files.warc], sources=files.sources)

@@ -1,0 +1,170 @@
+"""The `policy-history` command line: stable contracts over the pipeline's stages.
+
+Each command calls one library function. Expected failures print one line to stderr and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+EXAMPLES = {
+    "extract": "policy-history extract page.html --url http://example.com/privacy --captured-at 20190301000000",
+    "segment": "policy-history segment policy.md",
+    "tag": 'echo \'{"id": 1, "text": "We use cookies."}\' | policy-history tag',
+    "build": "policy-history build --warc archive.warc.gz --db warehouse/policy.duckdb",
+    "demo": "policy-history demo",
+    "schema": "policy-history schema > docs/tables.md",
+}
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line, exit status 1."""
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _timestamp(value: str) -> datetime:
+    try:
+        return datetime.strptime(value.ljust(14, "0"), "%Y%m%d%H%M%S")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("expected a 14-digit timestamp YYYYMMDDhhmmss") from exc
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from pipelines.extract import extract
+
+    data = _read(args.file)
+    ctype = "application/pdf" if data[:5] == b"%PDF-" else None
+    doc = extract(data, ctype, url=args.url, captured_at=args.captured_at)
+    print(json.dumps(doc.contract(), ensure_ascii=False))
+    return 0
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    from pipelines.segment import segment_document
+
+    for seg in segment_document(_read(args.file)):
+        print(json.dumps(seg.contract(), ensure_ascii=False))
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from pipelines.tag import load_tagger
+
+    if args.model and not Path(args.model).exists():
+        raise CliError(f"no model at {args.model}")
+    tagger = load_tagger(args.model)
+    batch: list[tuple[object, str]] = []
+
+    def flush() -> None:
+        for (rid, _), tags in zip(batch, tagger.tag_batch([t for _, t in batch]), strict=True):
+            out = {
+                "id": rid,
+                "categories": [t.category for t in tags],
+                "scores": {t.category: t.score for t in tags},
+            }
+            print(json.dumps(out, ensure_ascii=False))
+        batch.clear()
+
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            batch.append((obj["id"], str(obj["text"])))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise CliError(f"stdin line {n}: expected a JSON object with id and text ({exc})") from exc
+        if len(batch) >= 512:
+            flush()
+    flush()
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from pipelines.build import build
+
+    summary = build(db=Path(args.db), warc_paths=args.warc, sources=args.sources, tagger_model=args.model)
+    print(json.dumps(summary, indent=2, default=str))
+    return 0 if summary["ok"] else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipelines.build import demo
+
+    summary = demo(Path(args.out))
+    print(json.dumps(summary, indent=2, default=str))
+    return 0 if summary["ok"] else 1
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from pipelines.schema import markdown_doc
+
+    print(markdown_doc())
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="policy-history", description="Rebuild the history of privacy policies.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_, epilog=f"example: {EXAMPLES[name]}")
+        sp.set_defaults(fn=fn)
+        return sp
+
+    sp = add("extract", cmd_extract, "Extract one page (HTML, text or PDF) and print a JSON object.")
+    sp.add_argument("file", help="page file, or - for stdin")
+    sp.add_argument("--url", help="the page's URL, if known")
+    sp.add_argument("--captured-at", type=_timestamp, help="capture time YYYYMMDDhhmmss (caps the stated date)")
+
+    sp = add("segment", cmd_segment, "Split a policy (HTML, markdown or text) into JSON-lines segments.")
+    sp.add_argument("file", help="policy file, or - for stdin")
+
+    sp = add("tag", cmd_tag, 'Tag JSON lines {"id", "text"} from stdin with practice categories.')
+    sp.add_argument("--model", help="a model saved by train-tagger (default: the built-in rules)")
+
+    sp = add("build", cmd_build, "Materialize the whole asset graph from WARC files into a DuckDB file.")
+    sp.add_argument("--warc", nargs="+", required=True, metavar="PATH", help="WARC/ARC files or folders")
+    sp.add_argument("--db", required=True, help="DuckDB file to create or update")
+    sp.add_argument("--sources", help="sources TOML (default: every host in the WARCs is a site)")
+    sp.add_argument("--model", help="trained tagger model (default: the built-in rules)")
+
+    sp = add("demo", cmd_demo, "Generate the sample archive and build its warehouse.")
+    sp.add_argument("--out", default="warehouse", help="folder for the sample and the warehouse")
+
+    add("schema", cmd_schema, "Print the warehouse tables (grain, key, columns) as markdown.")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `policy-history` console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    logging.getLogger("pipelines").setLevel(logging.INFO)  # our progress, not every library's chatter
+    args = _parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except CliError as exc:
+        print(f"policy-history {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"policy-history {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Content-addressed raw payload store: one gzip file per sha256, written atomically.
+
+Files are written to a temporary name in the same folder and renamed into place, so a crash never
+leaves a half file under a real name; a payload already present is never written (or fetched) again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def sha256(data: bytes) -> str:
+    """Hex sha256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class RawStore:
+    """A folder of payloads addressed by their sha256 (`ab/cd/<sha256>.gz`)."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    def path(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest[2:4] / f"{digest}.gz"
+
+    def has(self, digest: str) -> bool:
+        return self.path(digest).exists()
+
+    def put(self, data: bytes) -> str:
+        """Store bytes (once) and return their sha256."""
+        digest = sha256(data)
+        target = self.path(digest)
+        if target.exists():
+            return digest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                # mtime=0 keeps the stored file byte-identical across runs.
+                fh.write(gzip.compress(data, compresslevel=6, mtime=0))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return digest
+
+    def get(self, digest: str) -> bytes:
+        """The bytes stored under digest, verified."""
+        data = gzip.decompress(self.path(digest).read_bytes())
+        if sha256(data) != digest:
+            raise ValueError(f"raw store corrupt: {digest} does not match its content")
+        return data
