@@ -9,4 +9,4 @@ test:
 lint:
 	.venv/bin/ruff check pipelines assets tests bench && .venv/bin/ruff format --check pipelines assets tests bench
 dev: setup
-	DAGSTER_HOME=$(CURDIR)/.dagster_home .venv/bin/dagster dev
+	DAGSTER_HOME=$(CURDIR) .venv/bin/dagster dev

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,8 +26,10 @@ def build(
     """Materialize every asset over all shards; return a summary (ok, tables, failed checks, seconds)."""
     import dagster as dg
 
-    from assets.definitions import ALL_ASSETS, all_shards_tags
-    from assets.resources import PolicyHistory
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)  # backfill_policy is beta; nothing a user can act on
+        from assets.definitions import ALL_ASSETS, all_shards_tags
+        from assets.resources import PolicyHistory
     from pipelines.sources import load_sources
 
     files = expand_paths(warc_paths)  # fail early, with one line, on a missing path
@@ -62,6 +65,10 @@ def build(
         for ev in result.all_events
         if ev.is_step_failure
     ]
+    stages = {
+        m.asset_key.to_user_string(): {k: v.value for k, v in m.metadata.items()}
+        for m in (e.event_specific_data.materialization for e in result.get_asset_materialization_events())
+    }
     with warehouse.connect(db) as con:
         counts = warehouse.table_counts(con)
     return {
@@ -69,6 +76,7 @@ def build(
         "db": str(db),
         "seconds": round(time.monotonic() - started, 1),
         "tables": counts,
+        "stages": stages,
         "failed_checks": failed_checks,
         "errors": errors,
     }

@@ -30,8 +30,13 @@ class Segment:
 
 
 def segment_id(heading_path: list[str], text: str, occurrence: int = 0) -> str:
-    """Stable id from the normalized text and the heading path it sits under (not its position)."""
-    key = " / ".join(normalize(h) for h in heading_path) + "\n" + normalize(text) + f"\n{occurrence}"
+    """Stable id from the normalized text and the heading it sits under (not its position).
+
+    Only the innermost heading counts as the place: a renamed or moved parent section must not
+    change the ids of the paragraphs inside it.
+    """
+    place = normalize(heading_path[-1]) if heading_path else ""
+    key = f"{place}\n{normalize(text)}\n{occurrence}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 

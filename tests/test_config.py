@@ -1,0 +1,39 @@
+"""The reviewed sources files load, and the sample's stays in step with the generator."""
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.sample import write_sample
+from pipelines.sources import SourcesError, load_sources, url_key
+
+CONFIG = Path(__file__).resolve().parent.parent / "config"
+
+
+def test_sample_sources_match_the_generator(tmp_path: Path) -> None:
+    generated = load_sources(write_sample(tmp_path).sources)
+    reviewed = load_sources(CONFIG / "sources.toml")
+    assert reviewed.sites == generated.sites
+    assert [p.name for p in reviewed.warc_paths] == ["sample.warc.gz"]
+
+
+def test_url_matching_ignores_scheme_www_and_trailing_slash() -> None:
+    assert url_key("https://www.Example.com/privacy/") == url_key("http://example.com/privacy")
+    assert url_key("http://example.com/privacy?lang=en") != url_key("http://example.com/privacy")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[site]]\nid = 'Bad Id'\npolicy_urls = ['http://a/']", "needs an id"),
+        ("[[site]]\nid = 'a'\n[[site]]\nid = 'a'\npolicy_urls = ['http://a/']", "needs policy_urls"),
+        ("[[site]]\nid = 'a'\npolicy_urls = ['http://a/']\n[[site]]\nid = 'a'\npolicy_urls = ['http://b/']", "twice"),
+        ("site = [", "not valid TOML"),
+        ("", "no [[site]]"),
+    ],
+)
+def test_bad_sources_files_fail_with_a_clear_message(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    with pytest.raises(SourcesError, match=message.replace("[", r"\[")):
+        load_sources(path)
