@@ -13,5 +13,7 @@ if ! command -v uv >/dev/null; then
   fi
   export PATH="$PWD/.venv-bootstrap/bin:$PATH"
 fi
+# Trust the OS certificate store (corporate proxies, Debian ca-certificates) as pip does.
+export UV_SYSTEM_CERTS=${UV_SYSTEM_CERTS:-true}
 uv sync --frozen --python "$PY" --quiet
 echo "setup: .venv ready ($(.venv/bin/python --version))" >&2
