@@ -19,11 +19,14 @@ log = logging.getLogger(__name__)
 
 def build(
     db: Path,
-    warc_paths: Sequence[str | Path],
+    warc_paths: Sequence[str | Path] = (),
     sources: str | Path | None = None,
     tagger_model: str | Path | None = None,
 ) -> dict:
-    """Materialize every asset over all shards; return a summary (ok, tables, failed checks, seconds)."""
+    """Materialize every asset over all shards; return a summary (ok, tables, stages, failed checks, errors).
+
+    Captures come from `warc_paths`, or, when none are given, from the CDX server of the sources file.
+    """
     import dagster as dg
 
     with warnings.catch_warnings():
@@ -33,10 +36,9 @@ def build(
     from pipelines.sources import load_sources
 
     files = expand_paths(warc_paths)  # fail early, with one line, on a missing path
-    if not files:
-        raise FileNotFoundError(f"no WARC/ARC files in {', '.join(map(str, warc_paths))}")
-    if sources:
-        load_sources(sources)
+    cdx = bool(sources and load_sources(sources).cdx)
+    if not files and not cdx:
+        raise FileNotFoundError(f"no WARC/ARC files in {', '.join(map(str, warc_paths)) or 'the arguments'}")
     resource = PolicyHistory(
         db_path=str(db),
         sources_path=str(sources or ""),

@@ -17,6 +17,7 @@ EXAMPLES = {
     "extract": "policy-history extract page.html --url http://example.com/privacy --captured-at 20190301000000",
     "segment": "policy-history segment policy.md",
     "tag": 'echo \'{"id": 1, "text": "We use cookies."}\' | policy-history tag',
+    "train-tagger": "policy-history train-tagger --opp115 ../shared/data/opp115 --out warehouse/tagger.joblib",
     "build": "policy-history build --warc archive.warc.gz --db warehouse/policy.duckdb",
     "demo": "policy-history demo",
     "schema": "policy-history schema > docs/tables.md",
@@ -93,9 +94,19 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_tagger(args: argparse.Namespace) -> int:
+    from pipelines.train import train
+
+    sidecar = train(Path(args.opp115), Path(args.out))
+    print(json.dumps(sidecar, indent=2))
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from pipelines.build import build
 
+    if not args.warc and not args.sources:
+        raise CliError("give --warc PATH... or --sources FILE with an [archive] cdx server")
     summary = build(db=Path(args.db), warc_paths=args.warc, sources=args.sources, tagger_model=args.model)
     print(json.dumps(summary, indent=2, default=str))
     return 0 if summary["ok"] else 1
@@ -136,10 +147,18 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("tag", cmd_tag, 'Tag JSON lines {"id", "text"} from stdin with practice categories.')
     sp.add_argument("--model", help="a model saved by train-tagger (default: the built-in rules)")
 
-    sp = add("build", cmd_build, "Materialize the whole asset graph from WARC files into a DuckDB file.")
-    sp.add_argument("--warc", nargs="+", required=True, metavar="PATH", help="WARC/ARC files or folders")
+    sp = add("train-tagger", cmd_train_tagger, "Fit the trained tagger on an OPP-115-format folder's dev split.")
+    sp.add_argument("--opp115", required=True, metavar="DIR", help="folder with sanitized_policies/ and annotations/")
+    sp.add_argument("--out", required=True, metavar="PATH", help="model file to write (a .json sidecar goes beside)")
+
+    sp = add(
+        "build", cmd_build, "Materialize the whole asset graph from WARC files (or a CDX server) into a DuckDB file."
+    )
+    sp.add_argument("--warc", nargs="+", default=[], metavar="PATH", help="WARC/ARC files or folders")
     sp.add_argument("--db", required=True, help="DuckDB file to create or update")
-    sp.add_argument("--sources", help="sources TOML (default: every host in the WARCs is a site)")
+    sp.add_argument(
+        "--sources", help="sources TOML; without --warc its [archive] CDX server is used (default: every WARC host)"
+    )
     sp.add_argument("--model", help="trained tagger model (default: the built-in rules)")
 
     sp = add("demo", cmd_demo, "Generate the sample archive and build its warehouse.")

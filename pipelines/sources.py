@@ -12,6 +12,10 @@ and an optional `[archive]` table saying where captures come from:
 
     [archive]
     warc = ["../warehouse/sample/sample.warc.gz"]   # files or folders, relative to the sources file
+    # or a CDX server and its replay base (payloads are fetched as {replay}/{timestamp}id_/{url}):
+    cdx = "https://web.archive.org/cdx/search/cdx"
+    replay = "https://web.archive.org/web"
+    rate = 1.0          # optional: requests per second (0 = unlimited, only for a local archive)
 """
 
 from __future__ import annotations
@@ -42,6 +46,13 @@ class Site:
 class Sources:
     sites: list[Site] = field(default_factory=list)
     warc_paths: list[Path] = field(default_factory=list)
+    cdx: str | None = None
+    replay: str | None = None
+    rate: float | None = None  # requests per second to the archive; None = the client's polite default
+
+    def only(self, site_ids: set[str]) -> Sources:
+        """The same sources restricted to some sites."""
+        return Sources([s for s in self.sites if s.id in site_ids], self.warc_paths, self.cdx, self.replay, self.rate)
 
     def site_for_url(self, url: str) -> str | None:
         """The id of the site whose policy URL or homepage matches url (scheme/www/slash-insensitive)."""
@@ -99,5 +110,11 @@ def load_sources(path: Path | str) -> Sources:
         sites.append(Site(sid, entry.get("name", sid), urls, entry.get("homepage")))
     if not sites:
         raise SourcesError(f"{path}: no [[site]] entries")
-    warcs = [(path.parent / w).resolve() for w in raw.get("archive", {}).get("warc", [])]
-    return Sources(sites, warcs)
+    archive = raw.get("archive", {})
+    warcs = [(path.parent / w).resolve() for w in archive.get("warc", [])]
+    if archive.get("cdx") and not archive.get("replay"):
+        raise SourcesError(f"{path}: [archive] cdx needs a replay base to fetch payloads from")
+    rate = archive.get("rate")
+    if rate is not None and (not isinstance(rate, int | float) or rate < 0):
+        raise SourcesError(f"{path}: [archive] rate must be a number of requests per second >= 0")
+    return Sources(sites, warcs, archive.get("cdx"), archive.get("replay"), rate)

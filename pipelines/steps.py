@@ -19,11 +19,14 @@ import duckdb
 import pandas as pd
 
 from pipelines import warehouse
+from pipelines.cdx import CdxClient
 from pipelines.changes import diff_versions
 from pipelines.extract import EXTRACTOR_VERSION, extract
+from pipelines.fetch import ingest_cdx
+from pipelines.http import PoliteClient
 from pipelines.ingest import ingest_warcs
 from pipelines.segment import segment_markdown
-from pipelines.sources import Sources
+from pipelines.sources import Sources, shard_of
 from pipelines.store import RawStore
 from pipelines.tag import Tagger
 from pipelines.versions import group_versions
@@ -58,23 +61,46 @@ def load_captures(
     sources: Sources | None,
     shards: Sequence[int],
 ) -> dict[str, int]:
-    """Read captures from WARC files into `captures` and `payloads`, replacing the given shards."""
-    result = ingest_warcs(warc_paths, store, sources, N_SHARDS)
+    """Load the captures of these shards into `captures` and `payloads`.
+
+    From WARC files the shards' rows are replaced (the files are the whole truth). From a CDX server
+    only captures newer than the newest known per site are asked for, and rows are upserted, so the
+    history already loaded is kept and a scheduled run costs one listing per site.
+    """
     wanted = set(shards)
-    rows = [c.row() for c in result.captures if c.shard in wanted]
     where, params = _in_shards(shards)
-    n = warehouse.replace(con, "captures", rows, where, params)
+    extra: dict[str, int] = {}
+    if sources is not None and sources.cdx:
+        mine = sources.only({s.id for s in sources.sites if shard_of(s.id, N_SHARDS) in wanted})
+        known = dict(
+            con.execute(f"SELECT site_id, max(captured_at) FROM captures WHERE {where} GROUP BY 1", params).fetchall()
+        )
+        result = ingest_cdx(mine, store, _cdx_client(sources), N_SHARDS, known)
+        rows = [c.row() for c in result.captures]
+        n = warehouse.upsert(con, "captures", rows)
+        extra = {"fetched": result.fetched, "failed_sites": len(result.failed_sites)}
+        for site in result.failed_sites:
+            log.warning("CDX listing failed for site %s; it keeps its previous captures", site)
+    else:
+        result = ingest_warcs(warc_paths, store, sources, N_SHARDS)
+        rows = [c.row() for c in result.captures if c.shard in wanted]
+        n = warehouse.replace(con, "captures", rows, where, params)
     used = {r["payload_sha256"] for r in rows if r["payload_sha256"]}
     new_payloads = [p for sha, p in result.payloads.items() if sha in used]
-    known = set()
+    already: set[str] = set()
     if new_payloads:
         con.register("_p", pd.DataFrame({"s": [p["payload_sha256"] for p in new_payloads]}))
-        known = {
+        already = {
             r[0] for r in con.execute("SELECT payload_sha256 FROM payloads JOIN _p ON s = payload_sha256").fetchall()
         }
         con.unregister("_p")
-    warehouse.upsert(con, "payloads", [p for p in new_payloads if p["payload_sha256"] not in known])
-    return {"captures": n, "payloads_stored": result.stored, "skipped_unmatched": result.skipped_unmatched}
+    warehouse.upsert(con, "payloads", [p for p in new_payloads if p["payload_sha256"] not in already])
+    return {"captures": n, "payloads_stored": result.stored, "skipped_unmatched": result.skipped_unmatched, **extra}
+
+
+def _cdx_client(sources: Sources) -> CdxClient:
+    http = PoliteClient() if sources.rate is None else PoliteClient(rate=sources.rate)
+    return CdxClient(sources.cdx, sources.replay, http)
 
 
 def _extract_task(args: tuple[str, str, str | None, datetime | None]) -> dict:

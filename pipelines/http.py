@@ -1,0 +1,204 @@
+"""Polite HTTP for archive servers: one request at a time at a set rate, bounded, retried, typed errors.
+
+Every request has a connect/read timeout and a total deadline for its body (a server that drips bytes
+cannot hold a worker forever), a size bound, and never follows a redirect (callers decide whether a
+Location stays inside the configured archive). 429, 5xx, 408, resets, timeouts and truncated bodies are
+transient: retried with exponential backoff and full jitter, waiting at least what Retry-After asks.
+Other 4xx are permanent. Exhausted retries raise `TransientError`, so a caller can record the capture as
+unavailable and try again on a later run.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+
+import requests
+import urllib3
+
+log = logging.getLogger(__name__)
+
+try:
+    _VERSION = version("policy-history")
+except PackageNotFoundError:  # running from a source tree without an install
+    _VERSION = "0"
+
+CONTACT = "https://github.com/policy-history/policy-history"
+USER_AGENT = f"policy-history/{_VERSION} (+{CONTACT})"
+
+# archive.org asks crawlers to stay well under its limits (it answers 429 and blocks IPs that push);
+# one request a second is what its CDX documentation and community tools treat as safe for sustained runs.
+DEFAULT_RATE = 1.0
+DEFAULT_TIMEOUT = (10.0, 60.0)  # connect, read (per socket read)
+DEFAULT_DEADLINE = 180.0  # whole request, body included
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 509, 520, 521, 522, 523, 524})
+
+
+class HttpError(Exception):
+    """A request that did not give a usable answer."""
+
+    def __init__(self, message: str, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class TransientError(HttpError):
+    """Worth retrying later: rate limited, server error, reset, timeout, truncated body (retries exhausted)."""
+
+
+class PermanentError(HttpError):
+    """Retrying will not help: 4xx, oversize body, a URL we refuse to fetch."""
+
+
+class TooLargeError(PermanentError):
+    """The body is larger than the client's bound."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """A fully read response. `body` is the bytes as sent (no Content-Encoding decoding)."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class PoliteClient:
+    """A rate-limited, retrying HTTP GET client (state: the session, the rate clock, counters)."""
+
+    def __init__(
+        self,
+        rate: float = DEFAULT_RATE,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
+        max_attempts: int = 6,
+        backoff: float = 2.0,
+        max_backoff: float = 300.0,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        user_agent: str = USER_AGENT,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        seed: int | None = None,
+    ) -> None:
+        """`rate` is requests per second over all calls of this client (0 or less: no limit)."""
+        self.rate = rate
+        self.timeout = timeout
+        self.deadline = deadline
+        self.max_attempts = max(1, max_attempts)
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.max_bytes = max_bytes
+        self.sleep = sleep
+        self.clock = clock
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        self.session.trust_env = False  # no ambient proxies: the archive is configuration, not environment
+        self._rng = random.Random(seed)
+        self._lock = threading.Lock()
+        self._next_at = 0.0
+        self.n_requests = 0
+        self.n_retries = 0
+
+    def _wait_turn(self) -> None:
+        if self.rate <= 0:
+            return
+        with self._lock:
+            now = self.clock()
+            start = max(now, self._next_at)
+            self._next_at = start + 1.0 / self.rate
+        if start > now:
+            self.sleep(start - now)
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        # Full jitter keeps many workers from retrying in step; Retry-After is a floor, not a suggestion.
+        wait = self._rng.uniform(0, min(self.max_backoff, self.backoff * 2**attempt))
+        if retry_after is not None:
+            wait = max(wait, min(retry_after, self.max_backoff))
+        return wait
+
+    def _once(self, url: str, params: Mapping[str, str] | None) -> Response:
+        started = self.clock()
+        try:
+            with self.session.get(url, params=params, timeout=self.timeout, allow_redirects=False, stream=True) as resp:
+                chunks: list[bytes] = []
+                size = 0
+                # decode_content=False: digests are over the bytes as archived, before Content-Encoding.
+                for chunk in resp.raw.stream(64 * 1024, decode_content=False):
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise TooLargeError(f"body over {self.max_bytes} bytes", url, resp.status_code)
+                    if self.clock() - started > self.deadline:
+                        raise TransientError(f"body not read within {self.deadline:.0f}s", url, resp.status_code)
+                    chunks.append(chunk)
+                headers = requests.structures.CaseInsensitiveDict(resp.headers)
+                return Response(resp.url, resp.status_code, headers, b"".join(chunks))
+        except HttpError:
+            raise
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            # raw.stream() raises urllib3's own errors (IncompleteRead, ReadTimeoutError), not requests'.
+            if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+                raise PermanentError(f"bad URL: {exc}", url) from exc
+            raise TransientError(f"{type(exc).__name__}: {str(exc)[:200]}", url) from exc
+
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, str] | None = None,
+        accept: Callable[[Response], bool] | None = None,
+    ) -> Response:
+        """GET url, retrying transient faults; return the response or raise Transient/PermanentError.
+
+        A response for which `accept` says True is returned whatever its status (replay servers answer
+        an archived 404 or 503 as such, marked by a Memento-Datetime header). Otherwise 2xx and 3xx are
+        returned, transient statuses retried and the rest raised as permanent.
+        """
+        last: HttpError | None = None
+        for attempt in range(self.max_attempts):
+            if attempt:
+                self.n_retries += 1
+            self._wait_turn()
+            self.n_requests += 1
+            retry_after = None
+            try:
+                resp = self._once(url, params)
+            except TransientError as exc:
+                last = exc
+            else:
+                if (accept and accept(resp)) or resp.status < 400:
+                    return resp
+                if resp.status not in TRANSIENT_STATUS:
+                    raise PermanentError(f"HTTP {resp.status}", url, resp.status)
+                retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                last = TransientError(f"HTTP {resp.status}", url, resp.status)
+            if attempt + 1 < self.max_attempts:
+                wait = self._backoff(attempt, retry_after)
+                log.info("retry %d/%d of %s in %.1fs: %s", attempt + 1, self.max_attempts - 1, url, wait, last)
+                self.sleep(wait)
+        assert last is not None
+        raise last

@@ -1,0 +1,146 @@
+"""The rules tagger: modern markers fire on realistic sentences and not on passing words; the tag CLI contract."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from pipelines import cli
+from pipelines.tag import MARKERS, OPP115_CATEGORIES, RulesTagger, load_tagger, tag_text
+
+# (marker, a sentence a policy would contain, a decoy that only mentions the word in passing)
+MARKER_CASES = [
+    (
+        "cookies",
+        "We use cookies and similar technologies to remember your preferences and analyse traffic on our website.",
+        "Try our grandmother's chocolate chip cookie recipe, baked fresh every morning.",
+    ),
+    (
+        "children",
+        "We do not knowingly collect personal information from children under the age of 13.",
+        "Our store sells children's books, toys and games for every age.",
+    ),
+    (
+        "california",
+        "Under California's Shine the Light law, California residents may request information about disclosures.",
+        "Our headquarters moved to a sunny office in California last spring.",
+    ),
+    (
+        "california",
+        "To exercise your rights under the CCPA, click Do Not Sell My Personal Information.",
+        "We sell hand-made pottery from our studio near San Diego.",
+    ),
+    (
+        "gdpr",
+        "If you are in the EEA, you may contact our Data Protection Officer or lodge a complaint with a supervisory "
+        "authority.",
+        "Our officers protect the building and the data center around the clock.",
+    ),
+    (
+        "gdpr",
+        "We rely on our legitimate interests as the legal basis for processing your personal data.",
+        "Visitors have a legitimate reason to ask about parking on the basis of their ticket.",
+    ),
+    (
+        "safe_harbor",
+        "We comply with the U.S.-EU Safe Harbor Framework as set forth by the U.S. Department of Commerce.",
+        "Our ferry leaves from Safe Harbor Marina at noon each day.",
+    ),
+    (
+        "privacy_shield",
+        "We participate in the EU-U.S. Privacy Shield Framework and have certified to the Department of Commerce.",
+        "Apply the privacy screen shield to your laptop display to stop people looking over your shoulder.",
+    ),
+    (
+        "data_privacy_framework",
+        "We comply with the EU-U.S. Data Privacy Framework as set forth by the U.S. Department of Commerce.",
+        "Our data team built a framework for tracking inventory privately in each store.",
+    ),
+    (
+        "self_regulatory",
+        "We adhere to the Digital Advertising Alliance's self-regulatory principles; look for the AdChoices icon.",
+        "We trust our advertising agency to choose the right ads for our magazine.",
+    ),
+    (
+        "do_not_track",
+        "Our site does not respond to Do Not Track signals sent by your browser.",
+        "We do not track inventory by hand any more; the scanner does it.",
+    ),
+]
+
+
+def _markers(text: str) -> set[str]:
+    return {t.category for t in tag_text(text) if t.category in MARKERS}
+
+
+@pytest.mark.parametrize(("marker", "sentence", "decoy"), MARKER_CASES, ids=[c[0] for c in MARKER_CASES])
+def test_marker_fires_on_sentence_not_on_decoy(marker: str, sentence: str, decoy: str) -> None:
+    assert marker in _markers(sentence)
+    assert marker not in _markers(decoy)
+
+
+def test_every_marker_has_a_case() -> None:
+    assert {c[0] for c in MARKER_CASES} == set(MARKERS)
+
+
+def test_tags_carry_score_and_cue_from_the_text() -> None:
+    text = "We may share your personal information with third parties for advertising purposes."
+    tags = {t.category: t for t in tag_text(text)}
+    third = tags["Third Party Sharing/Collection"]
+    assert 0 < third.score <= 1
+    assert third.cue and third.cue.lower() in text.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("We use SSL encryption and firewalls to protect your information from unauthorized access.", "Data Security"),
+        (
+            "We may update this privacy policy from time to time and will post the changes on this page.",
+            "Policy Change",
+        ),
+        ("We retain your personal information for as long as your account is active.", "Data Retention"),
+        ("You may opt out of receiving promotional emails by clicking the unsubscribe link.", "User Choice/Control"),
+    ],
+)
+def test_opp115_categories_fire(text: str, category: str) -> None:
+    tags = {t.category for t in tag_text(text)}
+    assert category in tags
+    assert tags <= set(OPP115_CATEGORIES) | set(MARKERS)
+
+
+def test_unrelated_text_gets_no_practice() -> None:
+    assert tag_text("The weather in Lisbon was mild and the trams ran on time.") == []
+
+
+def test_default_tagger_is_rules() -> None:
+    tagger = load_tagger(None)
+    assert isinstance(tagger, RulesTagger)
+    assert tagger.name == "rules" and tagger.version
+
+
+def test_tag_cli_json_lines(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = [
+        {"id": 1, "text": "We use cookies to remember your browser settings on our website."},
+        {"id": "b", "text": "The weather in Lisbon was mild and the trams ran on time all week."},
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(x) for x in lines) + "\n\n"))
+    assert cli.main(["tag"]) == 0
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [o["id"] for o in out] == [1, "b"]
+    assert "cookies" in out[0]["categories"]
+    assert set(out[0]["scores"]) == set(out[0]["categories"])
+    assert out[1]["categories"] == []
+
+
+def test_tag_cli_rejects_bad_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"text": "no id"}\n'))
+    assert cli.main(["tag"]) == 1
+    assert "line 1" in capsys.readouterr().err
+
+
+def test_tag_cli_missing_model(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    assert cli.main(["tag", "--model", str(tmp_path / "nope.joblib")]) == 1
+    assert "no model" in capsys.readouterr().err
