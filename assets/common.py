@@ -1,5 +1,7 @@
 """Helpers shared by the asset modules: open the warehouse, turn stats and checks into Dagster results."""
 
+import time
+
 import dagster as dg
 import duckdb
 
@@ -19,9 +21,14 @@ def specs(asset: str, *names: str) -> list[dg.AssetCheckSpec]:
     return [dg.AssetCheckSpec(name=n, asset=asset) for n in names]
 
 
-def result(con: duckdb.DuckDBPyConnection, stats: dict, checks: list[str] = ()) -> dg.MaterializeResult:
-    """A materialization with the stage's figures as metadata and its checks."""
+def result(
+    con: duckdb.DuckDBPyConnection, stats: dict, checks: list[str] = (), started: float | None = None
+) -> dg.MaterializeResult:
+    """A materialization with the stage's figures as metadata (and its wall time since `started`) and its checks."""
+    metadata = {k: dg.MetadataValue.int(int(v)) for k, v in stats.items()}
+    if started is not None:
+        metadata["seconds"] = dg.MetadataValue.float(round(time.monotonic() - started, 3))
     return dg.MaterializeResult(
-        metadata={k: dg.MetadataValue.int(int(v)) for k, v in stats.items()},
+        metadata=metadata,
         check_results=check_results(con, list(checks)),
     )

@@ -1,5 +1,7 @@
 """Per-shard assets: captures, documents, segments, segment_practices."""
 
+import time
+
 import dagster as dg
 
 from assets import checks
@@ -18,12 +20,12 @@ COMMON = {"partitions_def": SHARDS, "backfill_policy": BATCHED, "group_name": "d
     "with its payload stored once per sha256 in the raw store.",
 )
 def captures(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
-    shards = shard_numbers(context)
-    with warehouse.connect(policy_history.db_path) as con:
+    started, shards = time.monotonic(), shard_numbers(context)
+    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
         stats = steps.load_captures(
-            con, policy_history.store, policy_history.archives(), policy_history.sources(), shards
+            con, policy_history.store, policy_history.archives(), policy_history.sources(), shards, pool
         )
-        return result(con, stats, [checks.CAPTURES_RESOLVED, checks.CAPTURES_KEY_UNIQUE])
+        return result(con, stats, [checks.CAPTURES_RESOLVED, checks.CAPTURES_KEY_UNIQUE], started)
 
 
 @dg.asset(
@@ -34,9 +36,10 @@ def captures(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -
     "is_policy and score, stated date, word count, readability and a status.",
 )
 def documents(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
-    with warehouse.connect(policy_history.db_path) as con:
-        stats = steps.extract_documents(con, policy_history.store, shard_numbers(context))
-        return result(con, stats, [checks.DOCUMENTS_HAVE_STATUS])
+    started = time.monotonic()
+    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = steps.extract_documents(con, policy_history.store, shard_numbers(context), pool)
+        return result(con, stats, [checks.DOCUMENTS_HAVE_STATUS], started)
 
 
 @dg.asset(
@@ -47,9 +50,10 @@ def documents(context: dg.AssetExecutionContext, policy_history: PolicyHistory) 
     "with its heading path and a stable segment_id.",
 )
 def segments(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
-    with warehouse.connect(policy_history.db_path) as con:
-        stats = steps.segment_documents(con, shard_numbers(context))
-        return result(con, stats, [checks.SEGMENT_IDS_UNIQUE])
+    started = time.monotonic()
+    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = steps.segment_documents(con, shard_numbers(context), pool)
+        return result(con, stats, [checks.SEGMENT_IDS_UNIQUE], started)
 
 
 @dg.asset(
@@ -59,6 +63,7 @@ def segments(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -
     "score and cue. Each distinct text is tagged once per tagger version.",
 )
 def segment_practices(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
-    with warehouse.connect(policy_history.db_path) as con:
-        stats = steps.tag_segments(con, policy_history.tagger(), shard_numbers(context))
-        return result(con, stats)
+    started = time.monotonic()
+    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = steps.tag_segments(con, policy_history.tagger(), shard_numbers(context), pool)
+        return result(con, stats, started=started)

@@ -1,5 +1,7 @@
 """Whole-warehouse assets: policy versions, version changes and the SQL marts."""
 
+import time
+
 import dagster as dg
 
 from assets import checks
@@ -18,9 +20,10 @@ from pipelines import steps, warehouse
     "normalized text), with its validity window; capture_versions maps captures to versions.",
 )
 def policy_versions(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
+    started = time.monotonic()
     with warehouse.connect(policy_history.db_path) as con:
         stats = steps.build_versions(con, shard_numbers(context))
-        return result(con, stats, [checks.ONE_CURRENT_VERSION, checks.VERSION_WINDOWS_ORDERED])
+        return result(con, stats, [checks.ONE_CURRENT_VERSION, checks.VERSION_WINDOWS_ORDERED], started)
 
 
 @dg.asset(
@@ -30,8 +33,9 @@ def policy_versions(context: dg.AssetExecutionContext, policy_history: PolicyHis
     "practices gained/lost, stated-date change.",
 )
 def version_changes(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
+    started = time.monotonic()
     with warehouse.connect(policy_history.db_path) as con:
-        return result(con, steps.build_changes(con, policy_history.tagger(), shard_numbers(context)))
+        return result(con, steps.build_changes(con, policy_history.tagger(), shard_numbers(context)), started=started)
 
 
 @dg.asset(
@@ -41,7 +45,8 @@ def version_changes(context: dg.AssetExecutionContext, policy_history: PolicyHis
     "warehouse; one model per file, each stating its grain.",
 )
 def marts(policy_history: PolicyHistory) -> dg.MaterializeResult:
+    started = time.monotonic()
     with warehouse.connect(policy_history.db_path) as con:
         names = warehouse.run_models(con)
         counts = {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
-        return result(con, counts)
+        return result(con, counts, started=started)

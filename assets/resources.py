@@ -1,12 +1,14 @@
 """The one resource every asset uses: where the warehouse is and where captures come from."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import dagster as dg
 
 from pipelines.sources import Sources, load_sources
-from pipelines.steps import Paths
+from pipelines.steps import Paths, Pool, compute_pool
 from pipelines.store import RawStore
 from pipelines.tag import Tagger, load_tagger
 
@@ -18,12 +20,14 @@ DEFAULT_SOURCES = REPO / "config" / "sources.toml"
 class PolicyHistory(dg.ConfigurableResource):
     """Warehouse location, capture sources and tagger. Defaults come from environment variables
     (POLICY_HISTORY_DB, POLICY_HISTORY_SOURCES, POLICY_HISTORY_WARC as os.pathsep-separated paths,
-    POLICY_HISTORY_TAGGER_MODEL) so `dagster dev` and the CLI share one configuration."""
+    POLICY_HISTORY_TAGGER_MODEL, POLICY_HISTORY_SCHEDULER) so `dagster dev` and the CLI share one configuration.
+    With a Dask scheduler address, per-document work runs on that cluster's workers (docs/scale-out.md)."""
 
     db_path: str = os.environ.get("POLICY_HISTORY_DB", str(DEFAULT_DB))
     sources_path: str = os.environ.get("POLICY_HISTORY_SOURCES", str(DEFAULT_SOURCES))
     warc_paths: list[str] = [p for p in os.environ.get("POLICY_HISTORY_WARC", "").split(os.pathsep) if p]
     tagger_model: str = os.environ.get("POLICY_HISTORY_TAGGER_MODEL", "")
+    scheduler: str = os.environ.get("POLICY_HISTORY_SCHEDULER", "")
 
     @property
     def paths(self) -> Paths:
@@ -43,3 +47,9 @@ class PolicyHistory(dg.ConfigurableResource):
 
     def tagger(self) -> Tagger:
         return load_tagger(self.tagger_model or None)
+
+    @contextmanager
+    def pool(self) -> Iterator[Pool | None]:
+        """The Dask cluster's pool when a scheduler is configured; else None (each stage sizes its own)."""
+        with compute_pool(self.scheduler) if self.scheduler else nullcontext() as pool:
+            yield pool

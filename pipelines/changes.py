@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
-from rapidfuzz.process import extractOne
+from rapidfuzz.process import cdist
 
 from pipelines.extract import normalize
 
@@ -16,20 +17,37 @@ MODIFIED_MIN_SIMILARITY = 80  # rapidfuzz ratio at which an unmatched pair count
 def diff_segments(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[int, int, int, int]:
     """(added, removed, modified, unchanged) between two {segment_id: text} maps.
 
-    Ids match unchanged segments; the rest are paired greedily by fuzzy similarity of their text.
+    Alignment in three passes: equal stable ids; then equal normalized text (a segment that moved under
+    another heading keeps its words); then the remaining pairs by fuzzy similarity, best pairs first, each
+    segment used once, a pair counting as one edited segment at MODIFIED_MIN_SIMILARITY or above.
     """
-    unchanged = old.keys() & new.keys()
-    removed = {k: normalize(v) for k, v in old.items() if k not in unchanged}
-    added = {k: normalize(v) for k, v in new.items() if k not in unchanged}
+    same_id = old.keys() & new.keys()
+    rest_old = {k: normalize(v) for k, v in old.items() if k not in same_id}
+    rest_new = {k: normalize(v) for k, v in new.items() if k not in same_id}
+    by_text: dict[str, list[str]] = {}
+    for k, t in rest_old.items():
+        by_text.setdefault(t, []).append(k)
+    moved = 0
+    for k, t in list(rest_new.items()):
+        if by_text.get(t):
+            del rest_old[by_text[t].pop()]
+            del rest_new[k]
+            moved += 1
     modified = 0
-    for text in list(added.values()):
-        if not removed:
-            break
-        hit = extractOne(text, removed, scorer=fuzz.ratio, score_cutoff=MODIFIED_MIN_SIMILARITY)
-        if hit:
-            modified += 1
-            del removed[hit[2]]
-    return len(added) - modified, len(removed), modified, len(unchanged)
+    if rest_old and rest_new:
+        olds, news = list(rest_old.values()), list(rest_new.values())
+        scores = cdist(news, olds, scorer=fuzz.ratio, score_cutoff=MODIFIED_MIN_SIMILARITY, workers=1)
+        used_new: set[int] = set()
+        used_old: set[int] = set()
+        for flat in np.argsort(-scores, axis=None, kind="stable"):
+            i, j = divmod(int(flat), len(olds))
+            if scores[i, j] < MODIFIED_MIN_SIMILARITY:
+                break
+            if i not in used_new and j not in used_old:
+                used_new.add(i)
+                used_old.add(j)
+        modified = len(used_new)
+    return len(rest_new) - modified, len(rest_old) - modified, modified, len(same_id) + moved
 
 
 def diff_versions(

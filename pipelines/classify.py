@@ -1,43 +1,114 @@
-"""Is this page a privacy policy? A transparent, calibrated-by-construction score from text features."""
+"""Is this page a privacy policy? A transparent logistic score over a few readable text features.
+
+The features, each bounded so that no single one (a repeated cookie banner, a long article) decides alone:
+- concepts: how many distinct privacy-policy topics the text covers (collection, personal data, sharing,
+  cookies, choices/rights, security, retention, children, policy changes, contact, laws, device data, use);
+  a policy covers many, a cookie wall or a news story about privacy only a few;
+- title: the title or first heading names privacy / data protection (several languages);
+- self-reference: "this privacy policy", "this statement" versus "these terms", "this agreement";
+- policy title: the title or first heading *is* a policy's name ("Privacy Policy", "Privacy Notice", ...);
+- length: policies are long; pages of a few dozen words are walls, errors or menus, unless the page is named
+  a privacy policy and covers several topics (small sites publish policies of a few sentences);
+- page-type cues in the title and opening text: sign-in, not found, for sale, Wayback Machine messages.
+The weights are round numbers set by hand; the output is 1 / (1 + e^-z).
+"""
 
 from __future__ import annotations
 
 import math
 import re
 
-_POLICY_TITLE = re.compile(r"\bprivacy\b|\bdata protection\b|\bdatenschutz|\bconfidentialit", re.I)
-_PRIVACY_TERMS = re.compile(
-    r"personal (?:information|data)|personally identifiable|\bcookies?\b|third[- ]part(?:y|ies)|"
-    r"\bopt[- ]?out\b|\bcollect(?:s|ed|ion)?\b|\bshare\b|\bdisclos|\bretain|\bsecurity\b|"
-    r"\bip address|\bchildren\b|\bconsent\b|\bprocess(?:ing)?\b",
-    re.I,
+_I = re.I
+CONCEPTS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, _I)
+    for name, pattern in {
+        "collect": r"\bcollect|\bgather|recueill|\berhebe|\berhoben|recopil|raccogli|verzamel|coletamos",
+        "personal": r"personal(?:ly)? (?:information|data|identifiable)|donn[ée]es (?:à caractère )?personnelles|"
+        r"personenbezogen|datos personales|dati personali|persoonsgegevens|dados pessoais",
+        "share": r"third[- ]part|\bshare|\bdisclos|\btiers\b|partag|\bDritte|terceros|\bterzi\b|derden",
+        "cookies": r"\bcookie|web beacon|pixel tag|traceur",
+        "choices": r"opt[- ]?out|unsubscribe|right to (?:access|delet|eras|object|rectif)|access,? (?:correct|update)|"
+        r"droit d.(?:accès|opposition)|Auskunft|derecho de|diritto di|rectifi|withdraw (?:your )?consent",
+        "security": r"\bsecur|sécurité|Sicherheit|seguridad|sicurezza|encrypt|chiffr",
+        "retention": r"\bretain|retention|conserv|aufbewahr|speicherdauer|bewaartermijn",
+        "children": r"\bchildren|under (?:the age of )?1[3-8]\b|COPPA|enfants|\bKinder|menores|\bminori",
+        "changes": r"(?:changes?|updates?|modif\w*) (?:to|of|de|à) (?:this|our|cette|la|notre) |"
+        r"we may (?:update|change)",
+        "contact": r"contact us|questions about|privacy@|\bdpo\b|data protection officer|délégué|Datenschutzbeauftragt",
+        "law": r"\bGDPR\b|\bRGPD\b|DSGVO|\bCCPA\b|California|Safe Harbor|Privacy Shield|legitimate interest|"
+        r"intérêt légitime|berechtigte|CNIL",
+        "device": r"ip[- ]address|adresse ip|IP-Adresse|dirección ip|log files|browser type|device identifier|"
+        r"identifiant",
+        "use": r"(?:we|nous) (?:may )?(?:use|utilis)|how we use|verwenden|utilizamos|utilizziamo",
+    }.items()
+}
+_PRIVACY_TITLE = re.compile(
+    r"privacy|data protection|datenschutz|confidentialit|données personnelles|privacidad|privacidade|"
+    r"informativa|privacybeleid|personal information",
+    _I,
 )
-_TERMS_OF_SERVICE = re.compile(
-    r"terms of (?:service|use)|\bwarrant(?:y|ies)\b|\bindemnif|\bgoverning law\b|\barbitration\b|"
-    r"limitation of liability",
-    re.I,
+_POLICY_SELF = re.compile(
+    r"\bthis (?:online )?(?:privacy |data protection |cookie )?(?:policy|statement|notice)\b|"
+    r"(?:cette|la présente) politique|diese[rn]? Datenschutz|esta política|(?:la )?presente informativa",
+    _I,
 )
-_ERROR_PAGE = re.compile(
-    r"page not found|\b404\b|no longer available|does not exist|has been (?:moved|removed)|"
-    r"domain (?:is )?for sale|buy this domain|wayback machine|access denied|forbidden",
-    re.I,
+_TERMS_SELF = re.compile(
+    r"\bthese terms\b|\bthis agreement\b|\bthese conditions\b|ces conditions|diese[rn]? (?:Nutzungsbedingungen|AGB)|"
+    r"estos términos",
+    _I,
 )
+_OTHER_TITLE = re.compile(
+    r"\bterms\b|conditions|agreement|sign[ -]?in|log[ -]?in|\b404\b|not found|\berror\b|unavailable|"
+    r"for sale|wayback|access denied|\babout\b|\bfaq\b|before you continue|\bnews\b",
+    _I,
+)
+_NOT_A_PAGE = re.compile(
+    r"page not found|\b404\b|no longer available|does not exist|has been (?:moved|removed)|for sale|"
+    r"buy this domain|parked|wayback machine|got an http \d{3} response|access denied|forbidden|"
+    r"temporarily unavailable|verify you are a human|before you continue|sign in to continue|"
+    r"\b(?:accept|reject) all\b|manage (?:settings|preferences|your choices)",
+    _I,
+)
+_POLICY_NAME = re.compile(
+    r"privacy (?:policy|notice|statement|pledge)|data (?:protection|privacy) (?:policy|notice|statement)|"
+    r"datenschutzerkl|politique de confidentialit|pol[ií]tica de privacidad|informativa (?:sulla )?privacy|"
+    r"privacyverklaring|privacybeleid",
+    _I,
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+POLICY_THRESHOLD = 0.5
+
+
+def features(text: str, title: str = "") -> dict[str, float]:
+    """The readable features the score is made of."""
+    words = len(_WORD.findall(text))
+    lines = [line for line in text.splitlines()[:8] if line.strip()]
+    head = title + "\n" + "\n".join(lines)[:400]
+    first_heading = next((line for line in lines if line.startswith("#")), "")
+    return {
+        "words": words,
+        "concepts": sum(bool(p.search(text)) for p in CONCEPTS.values()),
+        "privacy_title": float(bool(_PRIVACY_TITLE.search(head))),
+        "policy_title": float(bool(_POLICY_NAME.search(title + "\n" + first_heading))),
+        "other_title": float(bool(_OTHER_TITLE.search(title)) and not _PRIVACY_TITLE.search(title)),
+        "policy_self": len(_POLICY_SELF.findall(text)),
+        "terms_self": len(_TERMS_SELF.findall(text)),
+        "not_a_page": float(bool(_NOT_A_PAGE.search(head + "\n" + text[:1500]))),
+    }
 
 
 def policy_score(text: str, title: str = "") -> float:
     """0-1 score that a page with this clean text and title is a privacy policy."""
-    words = max(len(text.split()), 1)
-    privacy_hits = len(_PRIVACY_TERMS.findall(text))
-    tos_hits = len(_TERMS_OF_SERVICE.findall(text))
-    density = privacy_hits / words * 100  # hits per 100 words
-    heading_text = title + "\n" + "\n".join(line for line in text.splitlines()[:12] if line.startswith("#"))
-    z = -4.0
-    z += 2.0 * bool(_POLICY_TITLE.search(heading_text)) + 1.0 * bool(_POLICY_TITLE.search(text[:2000]))
-    z += min(density, 6.0) * 0.8
-    z += min(math.log1p(words) - 4.5, 2.0)  # very short pages are rarely policies
-    z -= 0.5 * max(tos_hits - privacy_hits / 4, 0)
-    z -= 3.0 * bool(_ERROR_PAGE.search(text[:500] + title)) * (words < 300)
+    f = features(text, title)
+    z = -5.0
+    z += 0.7 * f["concepts"]  # 13 concepts: a full policy covers 9+, a cookie wall 3-5
+    z += 2.5 * f["privacy_title"] - 1.5 * f["other_title"]
+    z += 0.8 * min(f["policy_self"], 3) - 0.8 * min(max(f["terms_self"] - f["policy_self"], 0), 4)
+    z += 1.5 * f["policy_title"]
+    length = max(min(math.log(max(f["words"], 1) / 250), 1.0), -3.0)  # under ~250 words counts against...
+    if length < 0 and f["policy_title"] and f["concepts"] >= 3 and not f["not_a_page"]:
+        length *= 0.25  # ...much less for a short page named a privacy policy that reads like one
+    z += 1.5 * length
+    z -= 3.0 * f["not_a_page"] * (f["words"] < 400)
     return 1 / (1 + math.exp(-z))
-
-
-POLICY_THRESHOLD = 0.5

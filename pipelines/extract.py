@@ -1,28 +1,62 @@
-"""Documents: decode a payload, extract its main text as markdown, and describe it."""
+"""Documents: decode a payload, extract its main text as markdown, and describe it.
+
+Main text: trafilatura tuned for long legal pages is the first choice, checked against the page itself (the
+headings and list items of the body that vanished from its output, its share of sentence-like prose). When it
+lost structure or text, other readings are compared (trafilatura favouring precision, readability-lxml, the
+whole cleaned body) and the one keeping the most prose at no lower prose density wins. On a combined legal page
+(privacy policy plus terms of use) only the privacy-policy part is kept. Every reading keeps headings (`#`) and
+list items (`- `).
+
+Every read is bounded: payload bytes, decompressed bytes, element count, and parse time (where a timer can
+be armed); any failure becomes a status, never an exception.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as html_lib
 import re
+import signal
+import threading
 import unicodedata
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+import lxml.html
 import py3langid
 import textstat
 import trafilatura
 from charset_normalizer import from_bytes
+from lxml.etree import ParserError
+from readability import Document as Readability
+from trafilatura.settings import use_config
 
 from pipelines.classify import POLICY_THRESHOLD, policy_score
-from pipelines.dates import stated_date
+from pipelines.dates import StatedDate, stated_date
+from pipelines.pdf import pdf_title, pdf_to_text
 
-EXTRACTOR_VERSION = "0.1.0"
-MAX_HTML_BYTES = 8 * 1024 * 1024
+EXTRACTOR_VERSION = "0.2.0"
+MAX_HTML_BYTES = 8 * 1024 * 1024  # a payload (after decompression) larger than this is not a policy page
+MAX_COMPRESSION_RATIO = 100  # a gzip payload inflating more than this is treated as a bomb
+PARSE_SECONDS = 20.0  # wall-clock budget of one extraction, enforced where a timer can be armed
+MAX_TREE_SIZE = 200_000  # elements; trafilatura gives up on bigger trees instead of crawling through them
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*['\"]?([A-Za-z0-9_.:-]+)", re.I)
+# Labels that browsers (WHATWG Encoding Standard) read as windows-1252: the page means it even when it says latin-1.
+_AS_1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii", "cp819", "iso_8859-1"}
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype|html|head|body|div|p|title|meta|table|br|span|h[1-6])\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -58,34 +92,285 @@ class Document:
         return {k: getattr(self, k) for k in keys}
 
     def row(self) -> dict:
+        """The `documents` row (less the payload key)."""
         return asdict(self)
 
 
+# --- readings of an HTML page ---------------------------------------------------------------------------
+
+_DROP = {
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "head",
+    "nav", "header", "footer", "aside", "select", "option", "button", "input", "textarea", "map", "audio", "video",
+}  # fmt: skip
+_BLOCK = {
+    "p", "div", "section", "article", "main", "table", "tr", "td", "th", "ul", "ol", "li", "dl", "dt", "dd",
+    "blockquote", "pre", "form", "fieldset", "address", "center", "figure", "figcaption", "body", "hr", "tbody",
+    "thead", "tfoot", "caption", "details", "summary", "legend",
+}  # fmt: skip
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_SIZE))
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?:;)\"'”’]\s*$")
+
+
+def tree_to_markdown(root: lxml.html.HtmlElement) -> str:
+    """Visible text of an element tree as markdown: headings as `#`, list items as `- `, one block per line.
+
+    Boilerplate containers (nav, header, footer, aside, forms' controls, scripts) are skipped.
+    """
+    lines: list[str] = []
+    buf: list[str] = []
+    prefix = [""]
+
+    def flush() -> None:
+        text = " ".join("".join(buf).split())
+        buf.clear()
+        if text:
+            lines.append(prefix[0] + text)
+        prefix[0] = ""
+
+    def walk(el: lxml.html.HtmlElement) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if not tag or tag in _DROP:
+            return  # comments, processing instructions and boilerplate: their text is not content
+        if tag in _HEADINGS:
+            flush()
+            text = " ".join(el.text_content().split())
+            if text:
+                lines.append("#" * int(tag[1]) + " " + text)
+            return
+        block = tag in _BLOCK
+        if block or tag == "br":
+            flush()
+        if tag == "li":
+            prefix[0] = "- "
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    walk(root)
+    flush()
+    return "\n\n".join(lines)
+
+
+def structure_of(root: lxml.html.HtmlElement) -> tuple[list[str], list[str]]:
+    """Texts of the headings and list items of a page body, outside boilerplate containers."""
+    heads: list[str] = []
+    items: list[str] = []
+    for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "li"):
+        if any(isinstance(a.tag, str) and a.tag.lower() in _DROP for a in el.iterancestors()):
+            continue
+        text = " ".join(el.text_content().split())
+        is_head = el.tag.lower() in _HEADINGS
+        # menus and link lists are made of short items; content headings and list items are longer
+        if len(_WORD.findall(text)) >= (3 if is_head else 6):
+            (heads if is_head else items).append(text)
+    return heads, items
+
+
+def _trafilatura(html: str, **options: bool) -> str:
+    return (
+        trafilatura.extract(
+            html,
+            output_format="markdown",
+            include_formatting=True,
+            include_links=False,
+            include_tables=True,
+            include_comments=False,
+            include_images=False,
+            # deduplicate shares an LRU cache across calls and would empty a page seen before.
+            deduplicate=False,
+            config=_CONFIG,
+            **options,
+        )
+        or ""
+    )
+
+
+def tuned(html: str) -> str:
+    """trafilatura favouring recall, the setting for long legal pages."""
+    return _trafilatura(html, favor_recall=True)
+
+
+def precise(html: str) -> str:
+    """trafilatura favouring precision: the second opinion when the recall pass swallows page furniture."""
+    return _trafilatura(html, favor_precision=True)
+
+
+def readable(html: str) -> str:
+    """readability-lxml's main block, as markdown."""
+    summary = Readability(html).summary(html_partial=True)
+    return tree_to_markdown(lxml.html.fromstring(summary)) if summary.strip() else ""
+
+
+def whole_body(html: str) -> str:
+    """The whole page body less boilerplate containers, as markdown."""
+    root = _parse(html)
+    if root is None:
+        return ""
+    body = root.find(".//body")
+    return tree_to_markdown(body if body is not None else root)
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ParserError, ValueError):
+        return None
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def prose_words(markdown: str) -> int:
+    """Words in sentence-like lines (8+ words ending like a sentence): text, not menus or link lists."""
+    n = 0
+    for para in re.split(r"\n\s*\n|\n(?=[#-] )", markdown):
+        para = para.strip().rstrip("*_ ")
+        words = len(_WORD.findall(para))
+        if words >= 8 and _SENTENCE_END.search(para):
+            n += words
+    return n
+
+
+def kept_share(marks: list[str], markdown: str) -> float:
+    """Share of these heading / list-item texts found in the markdown (1.0 when there are none)."""
+    if not marks:
+        return 1.0
+    out = _norm(markdown)
+    return sum(_norm(m) in out for m in marks) / len(marks)
+
+
+READINGS: dict[str, Callable[[str], str]] = {"precise": precise, "readable": readable, "body": whole_body}
+
+
+def _reading_stats(markdown: str) -> tuple[int, int, float]:
+    words, prose = len(_WORD.findall(markdown)), prose_words(markdown)
+    return words, prose, prose / max(words, 1)
+
+
+def main_markdown(html: str) -> tuple[str, str]:
+    """(markdown, name of the reading used) for the main content of a page, before the privacy focus."""
+    first = tuned(html)
+    root = _parse(html)
+    if root is None:
+        return first, "tuned"
+    heads, items = structure_of(root)
+    words, prose, density = _reading_stats(first)
+    lost = any(len(marks) >= 3 and kept_share(marks, first) < 0.7 for marks in (heads, items))
+    if not lost and words >= 150 and density >= 0.5:
+        return first, "tuned"
+    best, best_name, best_prose = first, "tuned", prose
+    for name, fn in READINGS.items():
+        try:
+            text = fn(html)
+        except Exception:  # a second opinion that fails is simply not used
+            continue
+        _, p, d = _reading_stats(text)
+        # more prose, at no lower prose density: the extra text is content, not menus
+        if p > best_prose * 1.1 and d >= density:
+            best, best_name, best_prose = text, name, p
+    return best, best_name
+
+
+# --- combined legal pages: keep the privacy policy, drop the terms of use around it -------------------------
+
+_LEAD = r"^(?:[\w’'&.,-]+\s+){0,4}?"
+# A policy's title names the whole document; numbered headings ("9. Privacy Policy Coordinator") are sections.
+_PRIVACY_HEAD = re.compile(_LEAD + r"(?:online\s+)?privacy\s+(?:policy|statement|notice|pledge)\W*$", re.I)
+_NOT_TITLE = re.compile(r"^(?:[\divxlc]{1,5}[.)]|[a-h][.)]\s|changes?\b|updates?\b|questions\b|contact\b)", re.I)
+_TERMS_HEAD = re.compile(
+    _LEAD + r"(?:terms\s+(?:of\s+(?:use|service|sale)|and\s+conditions)|conditions\s+of\s+use|user\s+agreement|"
+    r"(?:general\s+)?disclaimer|legal\s+notices?|copyright)\b",
+    re.I,
+)
+_TAGS = re.compile(r"<[^>]{0,100}>")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*:?$")
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, text) when a markdown line is a heading: `#` headings, bold-only or short all-caps lines (7)."""
+    line = line.strip()
+    if m := _MD_HEADING.match(line):
+        return len(m.group(1)), _TAGS.sub(" ", m.group(2)).strip(" *")
+    if m := _BOLD_LINE.match(line):
+        return 7, _TAGS.sub(" ", m.group(1)).strip()
+    if line and len(line) <= 80 and line.upper() == line and re.search(r"[A-Z]{3}", line):
+        return 7, line
+    return None
+
+
+def focus_privacy(markdown: str) -> str:
+    """The privacy-policy part of a page that also holds terms of use, else the markdown unchanged.
+
+    Applies only when the page has a privacy-policy title heading and, outside its section, a terms-type
+    heading (terms of use/service, user agreement, disclaimer ...) at the same or a higher level.
+    """
+    lines = markdown.splitlines()
+    heads = [(i, *h) for i, line in enumerate(lines) if (h := _heading(line))]
+    start = next(
+        ((i, lvl) for i, lvl, t in heads if _PRIVACY_HEAD.match(t) and not _NOT_TITLE.match(t) and len(t) < 90),
+        None,
+    )
+    if start is None:
+        return markdown
+    i0, level = start
+    end = len(lines)
+    for i, lvl, t in heads:
+        if i > i0 and (lvl < level or (lvl == level and (level < 7 or _TERMS_HEAD.match(t)))):
+            end = i
+            break
+    terms_outside = any(
+        (i < i0 or i >= end) and lvl <= level and _TERMS_HEAD.match(t) for i, lvl, t in heads if i != i0
+    )
+    kept = "\n".join(lines[i0:end]).strip()
+    if not terms_outside or len(_WORD.findall(kept)) < 100:
+        return markdown
+    return kept
+
+
+def html_to_markdown(html: str) -> str:
+    """Main content of an HTML page as markdown, tuned for long legal pages (recall over precision)."""
+    return focus_privacy(main_markdown(html)[0])
+
+
+# --- decoding and the extract entry point -------------------------------------------------------------------
+
+
 def decode(payload: bytes, content_type: str | None = None) -> str:
-    """Bytes to text: header charset, then meta charset, then UTF-8, then detection.
+    """Bytes to text: BOM, then header charset, then meta charset, then UTF-8, then detection.
 
     Pages that declare nothing and are not UTF-8 are overwhelmingly windows-1252 in old archives, which
-    detection alone sometimes mislabels; so windows-1252 wins unless detection is confident otherwise.
+    detection alone sometimes mislabels; so windows-1252 wins unless detection is confident otherwise. A
+    declared charset that does not decode the bytes is a wrong declaration and is skipped.
     """
-    for m in (
-        _HEADER_CHARSET.search(content_type or ""),
-        _META_CHARSET.search(payload[:4096]),
-    ):
-        if m:
-            enc = m.group(1) if isinstance(m.group(1), str) else m.group(1).decode("ascii", "ignore")
-            enc = {"iso-8859-1": "windows-1252", "latin-1": "windows-1252", "latin1": "windows-1252"}.get(
-                enc.lower(), enc
-            )
-            try:
-                return payload.decode(enc)
-            except (LookupError, UnicodeDecodeError):
-                pass
+    for bom, enc in _BOMS:
+        if payload.startswith(bom):
+            return payload[len(bom) :].decode(enc, errors="replace")
+    declared = [m.group(1) for m in (_HEADER_CHARSET.search(content_type or ""),) if m]
+    declared += [m.group(1).decode("ascii", "ignore") for m in (_META_CHARSET.search(payload[:8192]),) if m]
+    for enc in declared:
+        enc = "windows-1252" if enc.lower() in _AS_1252 else enc
+        if enc.lower().replace("_", "-") in ("utf-16", "utf-32", "utf-16le", "utf-16be"):
+            continue  # an ASCII-readable meta tag cannot be in UTF-16; the declaration is wrong
+        try:
+            return payload.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            pass
     try:
         return payload.decode("utf-8")
     except UnicodeDecodeError:
         pass
     best = from_bytes(payload[:200_000]).best()
-    if best is not None and best.encoding not in ("cp1252", "latin_1") and best.coherence > 0.5:
+    if best is not None and best.encoding not in ("cp1252", "latin_1", "ascii") and best.coherence > 0.5:
         return payload.decode(best.encoding, errors="replace")
     return payload.decode("windows-1252", errors="replace")
 
@@ -98,30 +383,99 @@ def normalize(text: str) -> str:
 
 
 def text_hash(text: str) -> str:
+    """sha256 of the normalized text: equal for texts that differ only in markup, case or spacing."""
     return hashlib.sha256(normalize(text).encode()).hexdigest()
 
 
 def _title(html: str) -> str:
     m = _TITLE.search(html[:200_000])
-    return " ".join(html_lib.unescape(m.group(1)).split()) if m else ""
+    return " ".join(html_lib.unescape(m.group(1)).split())[:500] if m else ""
 
 
-def html_to_markdown(html: str) -> str:
-    """Main content as markdown, tuned for long legal pages (recall over precision)."""
-    return (
-        trafilatura.extract(
-            html,
-            output_format="markdown",
-            include_formatting=True,
-            include_links=False,
-            include_tables=True,
-            include_comments=False,
-            favor_recall=True,
-            # deduplicate shares an LRU cache across calls and would empty a page seen before.
-            deduplicate=False,
-        )
-        or ""
-    )
+class _Timeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise _Timeout in the block after `seconds`, when a timer can be armed (main thread, POSIX).
+
+    In worker threads no timer is possible; the size bounds then keep the work finite.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _inflate(payload: bytes) -> bytes:
+    """A gzip or zlib payload inflated within MAX_HTML_BYTES and MAX_COMPRESSION_RATIO; others unchanged."""
+    if payload[:2] == b"\x1f\x8b":
+        wbits = 16 + zlib.MAX_WBITS
+    elif len(payload) > 2 and payload[0] == 0x78 and (payload[0] * 256 + payload[1]) % 31 == 0:
+        wbits = zlib.MAX_WBITS
+    else:
+        return payload
+    limit = min(MAX_HTML_BYTES, max(len(payload) * MAX_COMPRESSION_RATIO, 1 << 16))
+    out = zlib.decompressobj(wbits).decompress(payload, limit + 1)
+    if len(out) > limit:
+        raise _TooLarge(f"payload inflates past {limit} bytes")
+    return out
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _kind(payload: bytes, mime: str) -> str:
+    """pdf | html | text | binary, from the bytes first and the declared type second."""
+    head = payload[:1024]
+    if head.lstrip().startswith(b"%PDF-") or mime == "application/pdf":
+        return "pdf"
+    sample = payload[:4096]
+    if sample and (sample.count(b"\x00") > len(sample) // 100 and not sample.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        return "binary"
+    if _HTML_SNIFF.search(payload[:4096]) or "html" in mime or "xml" in mime:
+        return "html"
+    if mime in ("", "text/plain") or mime.startswith("text/"):
+        controls = sum(b < 9 or 13 < b < 32 for b in sample)
+        return "binary" if controls > len(sample) // 20 else "text"
+    return "binary"
+
+
+def _main_text(payload: bytes, content_type: str | None) -> tuple[str, str, str] | str:
+    """(text, title, html or '') of a payload, or the status when there is no text to read."""
+    mime = (content_type or "").split(";")[0].strip().lower()
+    kind = _kind(payload, mime)
+    if kind == "pdf":
+        return pdf_to_text(payload), pdf_title(payload), ""
+    if kind == "binary":
+        return "not_html"
+    text = decode(payload, content_type)
+    if kind == "text":
+        return text.strip(), "", ""
+    return html_to_markdown(text), _title(text), text
+
+
+def _stated(text: str, html: str, captured_at: datetime | None) -> StatedDate | None:
+    """The stated date of the main text, else (less sure) of the whole page body: extraction often drops a
+    "Last revised" line that sits in a page header or sidebar."""
+    found = stated_date(text, captured_at)
+    if found is None and html:
+        found = stated_date(whole_body(html), captured_at)
+        if found is not None:
+            found = StatedDate(found.value, round(found.confidence * 0.8, 2), found.cue)
+    return found
 
 
 def extract(
@@ -133,22 +487,25 @@ def extract(
     """Extract and describe one payload. Never raises for bad input: the status says what happened."""
     if len(payload) > MAX_HTML_BYTES:
         return Document(status="too_large", error=f"payload of {len(payload)} bytes over {MAX_HTML_BYTES}")
-    mime = (content_type or "").split(";")[0].strip().lower()
     try:
-        html = decode(payload, content_type)
-        if mime == "text/plain" or ("<" not in html[:2000] and mime in ("", "text/plain")):
-            text, title = html.strip(), ""
-        elif mime and not ("html" in mime or "xml" in mime):
-            return Document(status="not_html", error=f"unsupported content type {mime}")
-        else:
-            text, title = html_to_markdown(html), _title(html)
-    except Exception as exc:  # trafilatura/lxml can fail on hostile markup
+        with _deadline(PARSE_SECONDS):
+            payload = _inflate(payload)
+            got = _main_text(payload, content_type)
+            if not isinstance(got, str):
+                sd = _stated(got[0], got[2], captured_at)
+    except _TooLarge as exc:
+        return Document(status="too_large", error=str(exc))
+    except _Timeout:
+        return Document(status="error", error=f"extraction took over {PARSE_SECONDS:.0f} s")
+    except (Exception, RecursionError) as exc:  # parsers fail on hostile bytes; that is a status, not a crash
         return Document(status="error", error=f"{type(exc).__name__}: {str(exc)[:200]}")
+    if isinstance(got, str):
+        return Document(status=got, error=f"not a text, HTML or PDF payload ({content_type or 'no type'})")
+    text, title, _ = got
     words = len(text.split())
     if words == 0:
         return Document(status="empty", title=title, error="no main text found")
     score = policy_score(text, title)
-    sd = stated_date(text, captured_at)
     is_policy = score >= POLICY_THRESHOLD
     return Document(
         status="ok" if is_policy else "not_policy",

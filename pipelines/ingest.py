@@ -8,12 +8,41 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from pipelines.records import Capture
 from pipelines.sources import Sources, host_slug, shard_of
 from pipelines.store import RawStore, sha256
 from pipelines.warc import expand_paths, read_records
 
 log = logging.getLogger(__name__)
+
+# Staged capture rows (one Parquet file per WARC file): the `captures` columns plus what resolving
+# revisits, dropping duplicates and filling `payloads` need. Typed explicitly so empty files load too.
+STAGED_CAPTURES_COLUMNS = (
+    ("capture_id", "string"),
+    ("site_id", "string"),
+    ("url", "string"),
+    ("captured_at", "timestamp[us]"),
+    ("status_code", "int32"),
+    ("mime", "string"),
+    ("digest", "string"),
+    ("record_type", "string"),
+    ("source", "string"),
+    ("redirect_to", "string"),
+    ("payload_sha256", "string"),
+    ("fetch_status", "string"),
+    ("shard", "int32"),
+    ("file_no", "int32"),
+    ("ord", "int64"),
+    ("n_bytes", "int64"),
+    ("content_type", "string"),
+)
+
+
+def _staged_schema() -> pa.Schema:
+    return pa.schema([(name, pa.type_for_alias(t)) for name, t in STAGED_CAPTURES_COLUMNS])
 
 
 @dataclass
@@ -99,3 +128,57 @@ def ingest_warcs(
             unique.append(cap)
     result.captures = unique
     return result
+
+
+def stage_warc(
+    path: Path | str,
+    store_root: Path | str,
+    sources: Sources | None,
+    n_shards: int,
+    shards: Iterable[int],
+    out: Path | str,
+    file_no: int = 0,
+) -> dict[str, int | str]:
+    """Read one WARC/ARC file as a stream: store its payloads, write its capture rows as one Parquet file.
+
+    Only captures of `shards` are written. Nothing is held in memory beyond the current record: revisits
+    are resolved and duplicate captures dropped later, in SQL, across every staged file (see
+    `steps.load_captures`), so files can be read by many workers at once. Staged rows carry the capture
+    columns plus `file_no` and `ord` (reading order), `n_bytes` and `content_type` (for `payloads`).
+    """
+    store, wanted = RawStore(store_root), set(shards)
+    stats = {"records": 0, "skipped_unmatched": 0, "stored": 0}
+    rows: list[dict] = []
+    for ord_, (cap, payload) in enumerate(read_records(Path(path))):
+        stats["records"] += 1
+        site_id = sources.site_for_url(cap.url) if sources else host_slug(cap.url)
+        if site_id is None:
+            stats["skipped_unmatched"] += 1
+            continue
+        shard = shard_of(site_id, n_shards)
+        if shard not in wanted:
+            continue
+        sha = None
+        if payload is not None and cap.record_type != "revisit":
+            sha = sha256(payload)
+            if not store.has(sha):
+                store.put(payload)
+                stats["stored"] += 1
+        status = (
+            cap.fetch_status
+            if cap.fetch_status != "ok" or cap.record_type == "revisit"
+            else fetch_status_for(cap.status_code, cap.record_type, sha is not None)
+        )
+        row = replace(cap, site_id=site_id, shard=shard, payload_sha256=sha, fetch_status=status).row()
+        rows.append(
+            {
+                **row,
+                "file_no": file_no,
+                "ord": ord_,
+                "n_bytes": len(payload) if sha else None,
+                "content_type": cap.content_type,
+            }
+        )
+    table = pa.Table.from_pylist(rows, schema=_staged_schema())
+    pq.write_table(table, out)
+    return {"path": str(out), "rows": len(rows), **stats}

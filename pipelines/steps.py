@@ -7,12 +7,17 @@ Per-document work runs in a process pool; this process is the one writer of Duck
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
@@ -24,17 +29,23 @@ from pipelines.changes import diff_versions
 from pipelines.extract import EXTRACTOR_VERSION, extract
 from pipelines.fetch import ingest_cdx
 from pipelines.http import PoliteClient
-from pipelines.ingest import ingest_warcs
+from pipelines.ingest import stage_warc
+from pipelines.schema import TABLES
 from pipelines.segment import segment_markdown
 from pipelines.sources import Sources, shard_of
 from pipelines.store import RawStore
 from pipelines.tag import Tagger
 from pipelines.versions import group_versions
+from pipelines.warc import expand_paths
 
 log = logging.getLogger(__name__)
 
 N_SHARDS = 16
 PARALLEL_MIN_DOCS = 64  # below this a process pool costs more than it saves
+# Items per staged batch: big enough that a task outweighs its scheduling, small enough to bound memory.
+EXTRACT_BATCH = 32
+SEGMENT_BATCH = 200
+TAG_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -60,31 +71,123 @@ def load_captures(
     warc_paths: Iterable[Path | str],
     sources: Sources | None,
     shards: Sequence[int],
+    pool: Pool | None = None,
 ) -> dict[str, int]:
     """Load the captures of these shards into `captures` and `payloads`.
 
-    From WARC files the shards' rows are replaced (the files are the whole truth). From a CDX server
-    only captures newer than the newest known per site are asked for, and rows are upserted, so the
-    history already loaded is kept and a scheduled run costs one listing per site.
+    From WARC files the shards' rows are replaced (the files are the whole truth), unless the files, the
+    sources and the shards are exactly those of the last load, in which case nothing is read at all. Files
+    are read as streams by the pool's workers (one staged Parquet file each); revisits are resolved and
+    duplicates dropped here, in SQL, by the one writer. From a CDX server only captures newer than the
+    newest known per site are asked for, and rows are upserted, so the history already loaded is kept and a
+    scheduled run costs one listing per site.
     """
+    if sources is not None and sources.cdx:
+        return _load_cdx_captures(con, store, sources, shards)
+    files = expand_paths(warc_paths)
+    fingerprint = _warc_fingerprint(files, sources)
+    done = warehouse.stage_fingerprints(con, "captures")
+    if all(done.get(s) == fingerprint for s in shards):
+        return {"captures": 0, "payloads_stored": 0, "skipped_unmatched": 0, "unchanged": 1}
+    with _staging(con, "captures") as stage_dir, _pool_or_local(pool, len(files) * PARALLEL_MIN_DOCS // 2) as p:
+        jobs = [
+            (
+                stage_warc,
+                str(f),
+                str(store.root),
+                sources,
+                N_SHARDS,
+                list(shards),
+                str(stage_dir / f"{i:06d}.parquet"),
+                i,
+            )
+            for i, f in enumerate(files)
+        ]
+        staged = list(p.run(_call, jobs))
+        n = _load_staged_captures(con, [s["path"] for s in staged], shards)
+    warehouse.set_stage_fingerprints(con, "captures", dict.fromkeys(shards, fingerprint))
+    return {
+        "captures": n,
+        "payloads_stored": sum(s["stored"] for s in staged),
+        "skipped_unmatched": sum(s["skipped_unmatched"] for s in staged),
+    }
+
+
+def _warc_fingerprint(files: Sequence[Path], sources: Sources | None) -> str:
+    """Identity of a WARC load's inputs: each file's path, size and mtime, and the site mapping."""
+    h = hashlib.sha256(f"{N_SHARDS}\n".encode())
+    for f in files:
+        st = f.stat()
+        h.update(f"{f.resolve()}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
+    for site in sources.sites if sources else ():
+        h.update(repr(site).encode())
+    return h.hexdigest()
+
+
+def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shards: Sequence[int]) -> int:
+    """Replace the shards' captures with the staged rows; add payloads not yet known. One transaction."""
+    cols = ", ".join(TABLES["captures"].column_names)
+    where, params = _in_shards(shards)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _staged AS SELECT * FROM read_parquet(?)", [files])
+        # A revisit takes the payload of a response with the same archive digest; of two records of one
+        # capture (url, time, digest) the first read wins, responses before revisits.
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _resolved AS
+            WITH resp AS (
+                SELECT digest, arg_min(payload_sha256, (file_no, ord)) AS sha FROM _staged
+                WHERE record_type <> 'revisit' AND payload_sha256 IS NOT NULL AND digest IS NOT NULL GROUP BY 1
+            )
+            SELECT s.* REPLACE (
+                CASE WHEN s.record_type = 'revisit' THEN r.sha ELSE s.payload_sha256 END AS payload_sha256,
+                CASE WHEN s.record_type <> 'revisit' THEN s.fetch_status
+                     WHEN s.status_code BETWEEN 300 AND 399 THEN 'redirect'
+                     WHEN s.status_code >= 400 THEN 'http_error'
+                     WHEN r.sha IS NOT NULL THEN 'ok' ELSE 'unavailable' END AS fetch_status)
+            FROM _staged s LEFT JOIN resp r ON s.record_type = 'revisit' AND r.digest = s.digest
+            QUALIFY row_number() OVER (PARTITION BY capture_id
+                                       ORDER BY s.record_type = 'revisit', file_no, ord) = 1
+            """
+        )
+        con.execute(f"DELETE FROM captures WHERE {where}", params)
+        n = con.execute(f"INSERT INTO captures ({cols}) SELECT {cols} FROM _resolved").fetchone()[0]
+        con.execute(
+            """
+            INSERT INTO payloads (payload_sha256, n_bytes, content_type, first_captured_at, stored_at)
+            SELECT payload_sha256, any_value(n_bytes), arg_min(content_type, (file_no, ord)), min(captured_at),
+                   CAST(current_timestamp AT TIME ZONE 'UTC' AS TIMESTAMP)
+            FROM _staged s
+            WHERE record_type <> 'revisit' AND payload_sha256 IS NOT NULL
+              AND payload_sha256 IN (SELECT payload_sha256 FROM _resolved)
+              AND NOT EXISTS (SELECT 1 FROM payloads p WHERE p.payload_sha256 = s.payload_sha256)
+            GROUP BY 1
+            """
+        )
+        con.execute("DROP TABLE _staged")
+        con.execute("DROP TABLE _resolved")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return n
+
+
+def _load_cdx_captures(
+    con: duckdb.DuckDBPyConnection, store: RawStore, sources: Sources, shards: Sequence[int]
+) -> dict[str, int]:
     wanted = set(shards)
     where, params = _in_shards(shards)
-    extra: dict[str, int] = {}
-    if sources is not None and sources.cdx:
-        mine = sources.only({s.id for s in sources.sites if shard_of(s.id, N_SHARDS) in wanted})
-        known = dict(
-            con.execute(f"SELECT site_id, max(captured_at) FROM captures WHERE {where} GROUP BY 1", params).fetchall()
-        )
-        result = ingest_cdx(mine, store, _cdx_client(sources), N_SHARDS, known)
-        rows = [c.row() for c in result.captures]
-        n = warehouse.upsert(con, "captures", rows)
-        extra = {"fetched": result.fetched, "failed_sites": len(result.failed_sites)}
-        for site in result.failed_sites:
-            log.warning("CDX listing failed for site %s; it keeps its previous captures", site)
-    else:
-        result = ingest_warcs(warc_paths, store, sources, N_SHARDS)
-        rows = [c.row() for c in result.captures if c.shard in wanted]
-        n = warehouse.replace(con, "captures", rows, where, params)
+    mine = sources.only({s.id for s in sources.sites if shard_of(s.id, N_SHARDS) in wanted})
+    known = dict(
+        con.execute(f"SELECT site_id, max(captured_at) FROM captures WHERE {where} GROUP BY 1", params).fetchall()
+    )
+    result = ingest_cdx(mine, store, _cdx_client(sources), N_SHARDS, known)
+    rows = [c.row() for c in result.captures]
+    n = warehouse.upsert(con, "captures", rows)
+    for site in result.failed_sites:
+        log.warning("CDX listing failed for site %s; it keeps its previous captures", site)
     used = {r["payload_sha256"] for r in rows if r["payload_sha256"]}
     new_payloads = [p for sha, p in result.payloads.items() if sha in used]
     already: set[str] = set()
@@ -95,7 +198,13 @@ def load_captures(
         }
         con.unregister("_p")
     warehouse.upsert(con, "payloads", [p for p in new_payloads if p["payload_sha256"] not in already])
-    return {"captures": n, "payloads_stored": result.stored, "skipped_unmatched": result.skipped_unmatched, **extra}
+    return {
+        "captures": n,
+        "payloads_stored": result.stored,
+        "skipped_unmatched": result.skipped_unmatched,
+        "fetched": result.fetched,
+        "failed_sites": len(result.failed_sites),
+    }
 
 
 def _cdx_client(sources: Sources) -> CdxClient:
@@ -103,16 +212,63 @@ def _cdx_client(sources: Sources) -> CdxClient:
     return CdxClient(sources.cdx, sources.replay, http)
 
 
-def _extract_task(args: tuple[str, str, str | None, datetime | None]) -> dict:
-    store_root, sha, content_type, captured_at = args
-    doc = extract(RawStore(store_root).get(sha), content_type, captured_at=captured_at)
-    return {"payload_sha256": sha, **doc.row()}
+def _call(job: tuple) -> object:
+    """Run (fn, *args) in a worker: one picklable shape for every kind of staged job."""
+    fn, *args = job
+    return fn(*args)
 
 
-def extract_documents(con: duckdb.DuckDBPyConnection, store: RawStore, shards: Sequence[int]) -> dict[str, int]:
-    """Extract every payload of these shards that has no document at the current extractor version."""
+def _extract_batch(store_root: str, out: str, tasks: list[tuple[str, str | None, datetime | None]]) -> dict:
+    """Extract a batch of payloads from the raw store and stage their `documents` rows as one Parquet file."""
+    store = RawStore(store_root)
+    rows = [
+        {"payload_sha256": sha, **extract(store.get(sha), ctype, captured_at=first).row()}
+        for sha, ctype, first in tasks
+    ]
+    warehouse.frame(TABLES["documents"], rows).to_parquet(out, index=False)
+    return {"path": out, "rows": len(rows), "policies": sum(bool(r["is_policy"]) for r in rows)}
+
+
+def _segment_batch(out: str, docs: list[tuple[str, str, str]]) -> dict:
+    """Segment a batch of documents and stage their `segments` rows as one Parquet file."""
+    rows = [
+        {"payload_sha256": sha, "extractor_version": ver, **vars(seg)}
+        for sha, ver, text in docs
+        for seg in segment_markdown(text)
+    ]
+    warehouse.frame(TABLES["segments"], rows).to_parquet(out, index=False)
+    return {"path": out, "rows": len(rows)}
+
+
+def _tag_batch(out: str, tagger: Tagger, todo: list[tuple[str, str]]) -> dict:
+    """Tag a batch of distinct segment texts; stage their `segment_practices` rows as one Parquet file."""
+    rows = [
+        {
+            "text_sha256": sha,
+            "tagger": tagger.name,
+            "tagger_version": tagger.version,
+            "category": t.category,
+            "score": t.score,
+            "cue": t.cue,
+        }
+        for (sha, _), tags in zip(todo, tagger.tag_batch([t for _, t in todo]), strict=True)
+        for t in tags
+    ]
+    warehouse.frame(TABLES["segment_practices"], rows).to_parquet(out, index=False)
+    return {"path": out, "rows": len(rows)}
+
+
+def extract_documents(
+    con: duckdb.DuckDBPyConnection, store: RawStore, shards: Sequence[int], pool: Pool | None = None
+) -> dict[str, int]:
+    """Extract every payload of these shards that has no document at the current extractor version.
+
+    Batches of payloads go to the pool's workers, which read the raw store and stage Parquet; each staged
+    batch is loaded here as soon as it is done, so memory holds a few batches, never the whole run.
+    """
     where, params = _in_shards(shards)
-    todo = con.execute(
+    n = _todo_table(
+        con,
         f"""
         SELECT p.payload_sha256, p.content_type, min(c.captured_at) AS first_captured_at
         FROM captures c JOIN payloads p USING (payload_sha256)
@@ -122,79 +278,188 @@ def extract_documents(con: duckdb.DuckDBPyConnection, store: RawStore, shards: S
         GROUP BY ALL ORDER BY 1
         """,
         [*params, EXTRACTOR_VERSION],
-    ).fetchall()
-    tasks = [(str(store.root), sha, ctype, first) for sha, ctype, first in todo]
-    rows = _map(_extract_task, tasks)
-    warehouse.upsert(con, "documents", rows)
-    return {"extracted": len(rows), "policies": sum(r["is_policy"] for r in rows)}
+    )
+    if not n:
+        return {"extracted": 0, "policies": 0}
+    with _staging(con, "documents") as stage_dir, _pool_or_local(pool, n) as p:
+        jobs = (
+            (_extract_batch, str(store.root), str(stage_dir / f"{i:08d}.parquet"), batch)
+            for i, batch in enumerate(_todo_batches(con, EXTRACT_BATCH))
+        )
+        done = _stream_to_table(con, p, jobs, "documents")
+    return {"extracted": sum(d["rows"] for d in done), "policies": sum(d["policies"] for d in done)}
 
 
-def _map(fn, tasks: list) -> list:
-    """fn over tasks, in a process pool when there are enough of them."""
-    if len(tasks) < PARALLEL_MIN_DOCS:
-        return [fn(t) for t in tasks]
-    workers = max(1, (os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, tasks, chunksize=16))
-
-
-def segment_documents(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> dict[str, int]:
+def segment_documents(
+    con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: Pool | None = None
+) -> dict[str, int]:
     """Segment every policy document of these shards that has no segments yet."""
     where, params = _in_shards(shards)
-    docs = con.execute(
+    n = _todo_table(
+        con,
         f"""
-        SELECT DISTINCT d.payload_sha256, d.extractor_version, d.text
-        FROM documents d JOIN captures c USING (payload_sha256)
-        WHERE c.{where} AND d.extractor_version = ? AND d.is_policy
+        SELECT d.payload_sha256, d.extractor_version, d.text
+        FROM documents d
+        WHERE d.extractor_version = ? AND d.is_policy
+          AND d.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
           AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.payload_sha256 = d.payload_sha256
                           AND s.extractor_version = d.extractor_version)
+        ORDER BY 1
         """,
-        [*params, EXTRACTOR_VERSION],
-    ).fetchall()
-    rows = [
-        {"payload_sha256": sha, "extractor_version": ver, **vars(seg)}
-        for sha, ver, text in docs
-        for seg in segment_markdown(text)
-    ]
-    warehouse.upsert(con, "segments", rows)
-    return {"documents": len(docs), "segments": len(rows)}
+        [EXTRACTOR_VERSION, *params],
+    )
+    if not n:
+        return {"documents": 0, "segments": 0}
+    with _staging(con, "segments") as stage_dir, _pool_or_local(pool, n) as p:
+        jobs = (
+            (_segment_batch, str(stage_dir / f"{i:08d}.parquet"), batch)
+            for i, batch in enumerate(_todo_batches(con, SEGMENT_BATCH))
+        )
+        done = _stream_to_table(con, p, jobs, "segments")
+    return {"documents": n, "segments": sum(d["rows"] for d in done)}
 
 
-def tag_segments(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int]) -> dict[str, int]:
+def tag_segments(
+    con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int], pool: Pool | None = None
+) -> dict[str, int]:
     """Tag each distinct segment text of these shards not yet tagged by this tagger version."""
     where, params = _in_shards(shards)
-    todo = con.execute(
+    n = _todo_table(
+        con,
         f"""
         SELECT s.text_sha256, any_value(s.text)
-        FROM segments s JOIN captures c USING (payload_sha256)
-        WHERE c.{where}
+        FROM segments s
+        WHERE s.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
           AND NOT EXISTS (SELECT 1 FROM tagged_texts t WHERE t.text_sha256 = s.text_sha256
                           AND t.tagger = ? AND t.tagger_version = ?)
         GROUP BY 1 ORDER BY 1
         """,
         [*params, tagger.name, tagger.version],
-    ).fetchall()
-    rows = []
-    for (sha, _), tags in zip(todo, tagger.tag_batch([t for _, t in todo]), strict=True):
-        rows.extend(
-            {
-                "text_sha256": sha,
-                "tagger": tagger.name,
-                "tagger_version": tagger.version,
-                "category": t.category,
-                "score": t.score,
-                "cue": t.cue,
-            }
-            for t in tags
-        )
-    warehouse.upsert(con, "segment_practices", rows)
-    # A text with no tag must still count as tagged, or every rerun would tag it again.
-    warehouse.upsert(
-        con,
-        "tagged_texts",
-        [{"text_sha256": sha, "tagger": tagger.name, "tagger_version": tagger.version} for sha, _ in todo],
     )
-    return {"texts_tagged": len(todo), "tags": len(rows)}
+    if not n:
+        return {"texts_tagged": 0, "tags": 0}
+    with _staging(con, "segment_practices") as stage_dir, _pool_or_local(pool, n // 8) as p:
+        jobs = (
+            (_tag_batch, str(stage_dir / f"{i:08d}.parquet"), tagger, batch)
+            for i, batch in enumerate(_todo_batches(con, TAG_BATCH))
+        )
+        done = _stream_to_table(con, p, jobs, "segment_practices")
+    # A text with no tag must still count as tagged, or every rerun would tag it again.
+    con.execute(
+        "INSERT INTO tagged_texts (text_sha256, tagger, tagger_version) SELECT c0, ?, ? FROM _todo",
+        [tagger.name, tagger.version],
+    )
+    return {"texts_tagged": n, "tags": sum(d["rows"] for d in done)}
+
+
+# --- staging and the worker pool -------------------------------------------------------------------------
+
+
+@dataclass
+class Pool:
+    """Where per-document work runs: an Executor (local processes or a Dask cluster) and how many tasks it
+    runs at once, which bounds how many staged batches are in flight."""
+
+    executor: Executor
+    slots: int
+
+    def run(self, fn: Callable, jobs: Iterable) -> Iterator:
+        """fn over jobs, results in completion order, never more than a few jobs ahead of the slots."""
+        pending: set[Future] = set()
+        for job in jobs:
+            pending.add(self.executor.submit(fn, job))
+            if len(pending) >= 2 * self.slots:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (f.result() for f in finished)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (f.result() for f in finished)
+
+
+class _Inline(Executor):
+    """Runs each job at once in this process: a pool costs more than it saves on small runs."""
+
+    def submit(self, fn: Callable, /, *args: object, **kwargs: object) -> Future:
+        f: Future = Future()
+        try:
+            f.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            f.set_exception(exc)
+        return f
+
+
+@contextmanager
+def compute_pool(scheduler: str | None = None) -> Iterator[Pool]:
+    """The pool for per-document work: the Dask cluster at `scheduler` (e.g. tcp://10.0.0.5:8786) when given,
+    else a process pool over this machine's cores. Workers only compute and stage Parquet; this process
+    stays the one writer of DuckDB."""
+    if scheduler:
+        from distributed import Client  # noqa: PLC0415 - only cluster runs need Dask
+
+        with Client(scheduler) as client:
+            slots = sum(client.nthreads().values()) or 1
+            yield Pool(client.get_executor(pure=False), slots)
+    else:
+        workers = max(1, os.cpu_count() or 1)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as ex:
+            yield Pool(ex, workers)
+
+
+@contextmanager
+def _pool_or_local(pool: Pool | None, n_items: int = PARALLEL_MIN_DOCS) -> Iterator[Pool]:
+    if pool is not None:
+        yield pool
+    elif n_items < PARALLEL_MIN_DOCS:
+        yield Pool(_Inline(), 1)
+    else:
+        with compute_pool() as p:
+            yield p
+
+
+def _stream_to_table(con: duckdb.DuckDBPyConnection, pool: Pool, jobs: Iterable[tuple], table: str) -> list[dict]:
+    """Run staged jobs on the pool and load each finished batch into `table` (this process writes)."""
+    done = []
+    for d in pool.run(_call, jobs):
+        warehouse.upsert_parquet(con, table, [d["path"]])
+        Path(d["path"]).unlink(missing_ok=True)
+        done.append(d)
+    return done
+
+
+def _todo_table(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
+    """Materialize what a stage has to do as the temp table _todo (columns c0.., plus row number _i)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _todo AS SELECT row_number() OVER () AS _i, * FROM ({sql})", params)
+    names = [r[0] for r in con.execute("DESCRIBE _todo").fetchall()][1:]
+    for i, name in enumerate(names):
+        quoted = name.replace('"', '""')
+        con.execute(f'ALTER TABLE _todo RENAME COLUMN "{quoted}" TO c{i}')
+    return con.execute("SELECT count(*) FROM _todo").fetchone()[0]
+
+
+def _todo_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tuple]]:
+    """_todo in batches of `size` rows, read a page at a time so memory never holds the whole list."""
+    start = 1
+    while True:
+        rows = con.execute(
+            "SELECT * EXCLUDE (_i) FROM _todo WHERE _i >= ? AND _i < ? ORDER BY _i", [start, start + size]
+        ).fetchall()
+        if not rows:
+            return
+        yield rows
+        start += size
+
+
+@contextmanager
+def _staging(con: duckdb.DuckDBPyConnection, stage: str) -> Iterator[Path]:
+    """A fresh folder for one stage's staged batches, beside the warehouse file (removed afterwards)."""
+    db = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    root = Path(db).parent / "staging" if db else Path(tempfile.gettempdir()) / "policy-history-staging"
+    root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{stage}-", dir=root))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sites_of(shards: Sequence[int]) -> tuple[str, list[object]]:

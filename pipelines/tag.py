@@ -6,6 +6,7 @@ regular expression whose first match is reported as the cue, so every tag can be
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -518,6 +519,146 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
     "do_not_track": [],  # filled below: the same cue as the OPP-115 category
 }
 LEXICON["do_not_track"] = list(LEXICON["Do Not Track"])
+# Trigger words per cue, in LEXICON order: a cue's pattern runs only when the segment holds one of its trigger
+# words, so most patterns never run on most segments (the rules tagger's speed). A trigger is a word prefix
+# ("collect" also triggers on "collection"), or with a trailing "=" a whole word ("we=" does not trigger on "web").
+# A trigger must occur wherever its cue can match; tests check that gating never changes a tag.
+TRIGGERS: dict[str, list[str]] = {
+    "First Party Collection/Use": [
+        "collect gather obtain receiv record use process ask request store log track analy combine retain require"
+        " keep compile aggregate capture save maintain learn",
+        "collect gather obtain receiv record use process request",
+        "information data",
+        "collect",
+        "used utili",
+        "provide improve personali customi send contact respond process deliver fulfil administer operate analy"
+        " understand communicate tailor enhance verify measure monitor prevent",
+        "name mail email address phone birth credit zip",
+        "when",
+        "cookie web beacon pixel clear log ip= browser device usage server flash local html tracking geoloc location",
+        "name mail email postal phone telephone mailing credit billing zip date birth gender age",
+        "personal",
+        "regist sweepstake contest survey promotion newsletter order purchase account",
+    ],
+    "Third Party Sharing/Collection": [
+        "third",
+        "share sharing disclos sell sold rent lease trade transfer provide give make release",
+        "share disclos sell rent trade",
+        "affiliat service vendor contractor partner advertiser sponsor subsidiar agent processor cobrand co=",
+        "law subpoena court legal warrant government required comply protect",
+        "merger acquisition acquired bankruptcy sale reorgani divestiture change",
+        "google facebook twitter doubleclick yahoo microsoft omniture adobe comscore nielsen linkedin pinterest"
+        " instagram youtube paypal amazon quantcast scorecard atlas criteo rubicon appnexus",
+        "advertising ad= network interest behaviou behavior targeted analytics",
+        "sell share rent disclos trade lease give",
+        "social plug widget like",
+        "public bulletin message forum chat blog user post",
+        "other these those such",
+        "payment credit fulfil shipping deliver",
+    ],
+    "User Choice/Control": [
+        "opt",
+        "unsubscrib",
+        "choice options preferences consent",
+        "browser device privacy account cookie email notification",
+        "disabl block reject refus declin delet remov turn manag control",
+        "you=",
+        "choose decide elect prefer",
+        "consent",
+        "aboutads networkadvertising youronlinechoices adchoices optout",
+        "wish want like",
+        "optional voluntar required discretion option want wish agree provide accept",
+        "agree consent acknowledge authori using visiting accessing submitting providing registering",
+        "preferen choice permission",
+    ],
+    "User Access, Edit and Deletion": [
+        "access review updat correct edit chang modif delet remov eras rectif amend view deactivat clos cancel",
+        "right",
+        "request ask",
+        "my= account profile your= member",
+        "inaccura out up= incomplete incorrect accurate",
+        "delet correct updat edit remov accessing",
+    ],
+    "Data Retention": [
+        "retain retention",
+        "long",
+        "keep kept store hold held maintain preserv",
+        "indefinitely no= period delet destroy purg anonymi erase",
+        "archiv back residual deleted",
+        "days months years",
+    ],
+    "Data Security": [
+        "security reasonable appropriate industry commercially physical technical administrative electronic"
+        " managerial organi procedural",
+        "encrypt ssl tls https secure firewall data pci",
+        "unauthori loss misuse theft",
+        "protect safeguard secur",
+        "guarantee ensure warrant method system transmission security",
+        "password security secur safeguard confidential",
+    ],
+    "Policy Change": [
+        "chang updat modif revis amend alter",
+        "chang updat modif revis amend",
+        "policy statement notice",
+        "material significant continued chang updat modif revis amend",
+        "post notif notice inform",
+        "effective last from periodically revised check",
+    ],
+    "Do Not Track": ["track dnt"],
+    "International and Specific Audiences": [
+        "children child kids teen minor coppa",
+        "under younger below over at= older age 1",
+        "california european europe eea eu= uk= u= canad nevada massachusetts vermont australia japan swiss"
+        " switzerland international non foreign german",
+        "outside transfer processed stored located maintained hosted cross",
+        "safe privacy gdpr shine 1798 caloppa ccpa data pipeda",
+        "parent guardian",
+        "california europe canada countr jurisdiction",
+    ],
+    "Other": [
+        "contact questions comments concerns complaint inquir feedback",
+        "@ 0 1 2 3 4 5 6 7 8 9 suite street avenue p= po= attn attention",
+        "policy statement notice",
+        "link not= their its",
+        "committed respect value care take privacy",
+        "terms user governing jurisdiction dispute arbitration liabilit warrant trademark copyright",
+        "privacy introduction overview scope definitions table in= general summary welcome",
+        "please read review",
+        "trust self certif seal verif complian audit",
+        "privacy policy we= us= our=",
+    ],
+    "cookies": [
+        "cookie",
+        "cookie",
+        "web pixel tracking clear local google device software sdk",
+    ],
+    "children": [
+        "children child",
+        "under younger below age minor",
+        "coppa children",
+        "knowingly intentionally parental",
+    ],
+    "california": [
+        "ccpa cpra caloppa california shine civil 1798",
+        "sale sell sharing",
+        "california your=",
+    ],
+    "gdpr": [
+        "gdpr general regulation",
+        "legal lawful legitimate based basis",
+        "data dpo supervisory right",
+        "standard binding adequacy transfer",
+    ],
+    "safe_harbor": ["safe"],
+    "privacy_shield": ["privacy"],
+    "data_privacy_framework": ["data dpf"],
+    "self_regulatory": [
+        "truste trustarc bbb network digital adchoices aboutads networkadvertising youradchoices european",
+        "nai daa edaa daac self",
+    ],
+}
+TRIGGERS["do_not_track"] = list(TRIGGERS["Do Not Track"])
+
 # Short segments are mostly headings or fragments, which OPP-115 annotators file under Other.
 SHORT_SEGMENT_WORDS = 8
 SHORT_SEGMENT_OTHER = 0.5
@@ -543,48 +684,83 @@ def _needs_case(rx: str) -> bool:
     return "(?-i:" in rx or re.search(r"(?<!\\)[A-Z]", rx) is not None
 
 
-def _compile(cues: list[tuple[float, str]]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, list[float]]:
-    """Two alternations per category, each cue a named group, so one scan finds every cue that fires.
+@dataclass(frozen=True)
+class _Cue:
+    category: int
+    weight: float
+    pattern: re.Pattern[str]
+    cased: bool  # runs with re.I on the original text (it holds a case-sensitive acronym)
 
-    Most cues run on the lower-cased text without re.I (about twice as fast); the few that hold a
-    case-sensitive acronym `(?-i:...)` run with re.I on the original text.
+
+def _compile_lexicon() -> tuple[list[_Cue], dict[str, list[int]], dict[str, list[int]], list[int]]:
+    """Every cue compiled once, and the trigger index: word -> cues, word prefix -> cues."""
+    cues: list[_Cue] = []
+    exact: dict[str, list[int]] = {}
+    prefix: dict[str, list[int]] = {}
+    for k, (category, entries) in enumerate(LEXICON.items()):
+        triggers = TRIGGERS[category]
+        if len(triggers) != len(entries):
+            raise ValueError(f"{category}: {len(entries)} cues but {len(triggers)} trigger lists")
+        for (weight, rx), words in zip(entries, triggers, strict=True):
+            cased = _needs_case(rx)
+            cues.append(_Cue(k, weight, re.compile(rx, re.I) if cased else re.compile(rx), cased))
+            for w in words.split():
+                index = exact if w.endswith("=") else prefix
+                index.setdefault(w.rstrip("="), []).append(len(cues) - 1)
+    return cues, exact, prefix, sorted({len(p) for p in prefix})
+
+
+_CATEGORIES = list(LEXICON)
+_OTHER = _CATEGORIES.index("Other")
+_CUES, _EXACT, _PREFIX, _PREFIX_LENGTHS = _compile_lexicon()
+_TOKEN = re.compile(r"[a-z0-9]+|@")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _token_cues(tok: str) -> tuple[int, ...]:
+    """The cues one word triggers (cached: policy vocabulary is small and repetitive)."""
+    hits = list(_EXACT.get(tok, ()))
+    for n in _PREFIX_LENGTHS:
+        if n > len(tok):
+            break
+        hits += _PREFIX.get(tok[:n], ())
+    return tuple(hits)
+
+
+def _active_cues(lowered: str) -> list[int]:
+    """The cues whose trigger words occur in the (lower-cased) text, in lexicon order."""
+    active: set[int] = set()
+    for tok in set(_TOKEN.findall(lowered)):
+        active.update(_token_cues(tok))
+    return sorted(active)
+
+
+def tag_text(text: str, gated: bool = True) -> list[Tag]:
+    """Tags of one segment: each category whose cues reach its threshold, with its score and the strongest cue.
+
+    `gated=False` runs every cue regardless of triggers (slow; for checking that the gate loses nothing).
     """
-    lower = [f"(?P<c{i}>{rx})" for i, (_, rx) in enumerate(cues) if not _needs_case(rx)]
-    cased = [f"(?P<c{i}>{rx})" for i, (_, rx) in enumerate(cues) if _needs_case(rx)]
-    return (
-        re.compile("|".join(lower)) if lower else None,
-        re.compile("|".join(cased), re.I) if cased else None,
-        [w for w, _ in cues],
-    )
-
-
-COMPILED = [(c, *_compile(cues)) for c, cues in LEXICON.items()]
-
-
-def tag_text(text: str) -> list[Tag]:
-    """Tags of one segment: each category whose cues reach FIRE_AT, with its score and the strongest cue."""
-    tags = []
     lowered = text.lower()
-    for category, lower, cased, weights in COMPILED:
-        miss, best_w, best_cue, seen = 1.0, 0.0, "", set()
-        matches = [*(lower.finditer(lowered) if lower else ()), *(cased.finditer(text) if cased else ())]
-        for m in matches:
-            group = m.lastgroup
-            if group is None or group in seen:
-                continue  # the same cue twice is no extra evidence
-            seen.add(group)
-            w = weights[int(group[1:])]
-            miss *= 1.0 - w
-            if w > best_w:
-                # the original spelling when lower() kept the length (it does for nearly all text)
-                same = len(lowered) == len(text)
-                best_w, best_cue = w, text[m.start() : m.end()] if same else m.group(0)
-        if category == "Other" and len(text.split()) <= SHORT_SEGMENT_WORDS:
-            miss *= 1.0 - SHORT_SEGMENT_OTHER
-            best_cue = best_cue or "(short segment)"
-        score = 1.0 - miss
-        if score >= THRESHOLDS.get(category, FIRE_AT):
-            tags.append(Tag(category, round(score, 3), best_cue[:80]))
+    same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
+    miss = [1.0] * len(_CATEGORIES)
+    best: list[tuple[float, str]] = [(0.0, "")] * len(_CATEGORIES)
+    for i in _active_cues(lowered) if gated else range(len(_CUES)):
+        cue = _CUES[i]
+        m = cue.pattern.search(text if cue.cased else lowered)
+        if m is None:
+            continue
+        miss[cue.category] *= 1.0 - cue.weight  # noisy-or: each distinct cue is independent evidence
+        if cue.weight > best[cue.category][0]:
+            quote = text[m.start() : m.end()] if same or cue.cased else m.group(0)
+            best[cue.category] = (cue.weight, quote)
+    if len(text.split()) <= SHORT_SEGMENT_WORDS:
+        miss[_OTHER] *= 1.0 - SHORT_SEGMENT_OTHER
+        best[_OTHER] = (best[_OTHER][0], best[_OTHER][1] or "(short segment)")
+    tags = []
+    for k, category in enumerate(_CATEGORIES):
+        score = 1.0 - miss[k]
+        if score > 0 and score >= THRESHOLDS.get(category, FIRE_AT):
+            tags.append(Tag(category, round(score, 3), best[k][1][:80]))
     return tags
 
 

@@ -1,24 +1,32 @@
-"""Group a site's policy captures into versions by normalized text."""
+"""Group a site's policy captures into versions: same policy text, give or take what is not the policy.
+
+Two captures show the same version when their *canonical lines* are the same set. A canonical line is a
+line of the extracted text, normalized (case, markdown marks, spaces) and with volatile tokens masked:
+dates and times, copyright years, long numbers and ids (nonces, build stamps, cache keys), e-mail
+obfuscation. Lines are compared as a set, so a table of contents repeated as headings, or a line that
+moves, changes nothing; short navigation-like lines whose words all appear elsewhere in the page (menus,
+"back to top", headings duplicated from the contents) are ignored as page furniture.
+
+Anything else that differs is a change of the policy's words, however small: a one-word edit in a
+10,000-word policy is a new version. So there is no similarity threshold on edits; near-duplicates are
+merged by making them exact (masking) rather than by tolerating a fraction of difference, which would
+hide small real edits in long policies and let slow drift accumulate unseen.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import pandas as pd
 
-from pipelines.extract import normalize
-
-# Parts of a policy page that change without the policy changing: dates, copyright lines, counters.
-_VOLATILE = [
-    re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]\s*)?\d{4}[^.\n]*", re.I),
-    re.compile(
-        r"(?:last (?:updated|modified|revised)|effective(?: date)?|updated|revised)\s*(?:on|as of)?\s*:?\s*"
-        r"[a-z]{3,9}\.? \d{1,2},? \d{4}",
-        re.I,
-    ),
-    re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"),
-]
+from pipelines.dates import MONTHS
+from pipelines.extract import normalize, text_hash
 
 VERSION_INPUT_COLUMNS = [
     "capture_id",
@@ -31,35 +39,186 @@ VERSION_INPUT_COLUMNS = [
     "word_count",
 ]
 
+# A line of at most this many words, without sentence punctuation, whose words all occur elsewhere in the
+# page, is page furniture (menu entry, duplicated heading), not policy text.
+FURNITURE_MAX_WORDS = 6
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+# Dates are kept aside (see `_canon`), in this order so that a whole date is matched before its parts.
+_DATES = [
+    re.compile(r"\b(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)"),
+    re.compile(
+        r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?P<month>" + _MONTH + r")\.?,?\s+(?P<year>(?:19|20)\d\d)"
+    ),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/.](?P<mnum>\d{1,2})[-/.](?P<day>\d{1,2})\b"),
+    re.compile(r"\b(?P<day>\d{1,2})[-/.](?P<mnum>\d{1,2})[-/.](?P<year>(?:19|20)\d\d)\b"),
+]
+_MASKS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*(?:[-–—]|to)\s*)?\d{4}"), " @copyright@ "),
+    (re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"), " @time@ "),
+    # Nonces, hashes, build stamps, session and cache ids: long tokens mixing letters and digits.
+    (re.compile(r"\b(?=[a-z0-9_]*\d)(?=[a-z0-9_]*[a-z])[a-z0-9_]{16,}\b"), " @id@ "),
+    (re.compile(r"\b\d{7,}\b"), " @num@ "),
+    (re.compile(r"\b\d+\.\d{3,}\b(?!\.\d)"), " @num@ "),  # timings, measures; not section numbers
+    (re.compile(r"\?[a-z0-9_=&%.;-]*\d[a-z0-9_=&%.;-]*"), " "),  # query strings of cache-busted links
+]
+# Cloudflare-style e-mail obfuscation, "[email protected]" with stray letters glued on; before normalizing.
+_EMAIL_PROTECTED = re.compile(r"[\w.%+-]*\[\s*email\s+protected\s*\]", re.I)
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?:;]$")
+_HEADING = re.compile(r"^\s*#{1,6}\s")
+ROTATING_DATE_DAYS = 2  # a date this close to its own capture time is a page-generation stamp
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What decides version identity for one text: masked lines, and the dates each line carries."""
+
+    key: str  # hash of the masked line set: `version_key`
+    dated: frozenset[tuple[str, tuple[str, ...]]]  # (masked line, the dates masked in it)
+
+
+def _canon(line: str) -> tuple[str, tuple[str, ...]]:
+    """(line normalized with volatile tokens and dates masked, the dates found) ('' for no words).
+
+    Masking runs before `normalize`, which would strip the dashes and parentheses of '2019-03-04' and
+    '(c) 2019'; placeholders are @name@ because normalize keeps '@'.
+    """
+    t = unicodedata.normalize("NFKC", line).lower().replace("\\", "")
+    # Replacement characters and invisible format characters come and go with encodings and markup.
+    t = "".join(ch for ch in t if ch != "\ufffd" and unicodedata.category(ch) not in ("Cf", "Co", "Cs"))
+    t = _EMAIL_PROTECTED.sub(" @email@ ", t)
+    dates: list[str] = []
+    for rx in _DATES:
+        t = rx.sub(lambda m: dates.append(m.group(0)) or " @date@ ", t)
+    for rx, repl in _MASKS:
+        t = rx.sub(repl, t)
+    t = normalize(t)
+    return (t, tuple(dates)) if _WORD.search(t) else ("", ())
+
+
+def canonical_line(line: str) -> str:
+    """One line normalized and with its volatile tokens and dates masked ('' for lines with no words)."""
+    return _canon(line)[0]
+
+
+def fingerprint(text: str) -> Fingerprint:
+    """The text's canonical lines (page furniture removed) with their dates, and their key."""
+    lines: dict[str, tuple[str, ...]] = {}
+    headings: set[str] = set()
+    dated: set[tuple[str, tuple[str, ...]]] = set()
+    for raw in (text or "").splitlines():
+        c, dates = _canon(raw)
+        if not c:
+            continue
+        lines[c] = dates
+        dated.add((c, dates))
+        if _HEADING.match(raw):
+            headings.add(c)
+    keep = _without_furniture(set(lines), headings)
+    return Fingerprint(lines_key(keep), frozenset(d for d in dated if d[0] in keep))
+
+
+def canonical_lines(text: str) -> frozenset[str]:
+    """The set of canonical lines of a text, page furniture removed."""
+    return frozenset(c for c, _ in fingerprint(text).dated)
+
+
+def _without_furniture(lines: set[str], headings: set[str]) -> set[str]:
+    """Drop headings and short unpunctuated lines whose words all occur in the other lines.
+
+    Such lines add no words to the page: a heading repeating the table of contents, a menu entry.
+    """
+    short = {x for x in lines if len(x.split()) <= FURNITURE_MAX_WORDS and not _SENTENCE_END.search(x)}
+    candidates = short | (headings & lines)
+    if not candidates:
+        return lines
+    body_words = {w for x in lines - candidates for w in _WORD.findall(x)}
+    # Section numbers are numbering, not words.
+    return {x for x in lines if x not in candidates or not _words(x) <= body_words}
+
+
+def _words(line: str) -> set[str]:
+    return {w for w in _WORD.findall(line) if not w.isdigit()}
+
 
 def version_key(text: str) -> str:
-    """Hash of the text with volatile parts masked: equal keys mean the same version.
+    """Hash of the text's canonical line set (dates masked): different keys mean different versions.
 
-    Stated dates are masked too, so that a policy whose only change is a refreshed 'last updated' line
-    does not count as a new version of its text.
+    Equal keys with different dates are different versions too, unless the dates that changed are
+    page-generation stamps (see `same_version`).
     """
-    t = text
-    for rx in _VOLATILE:
-        t = rx.sub(" ", t)
-    return hashlib.sha256(normalize(t).encode()).hexdigest()
+    return fingerprint(text).key
+
+
+def lines_key(lines: Iterable[str]) -> str:
+    """Order-free hash of a set of canonical lines."""
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+
+
+def _parse_dates(s: str) -> list[date]:
+    """Every reading of a date string (day-month order is ambiguous in numeric dates)."""
+    out = []
+    for rx in _DATES:
+        m = rx.fullmatch(s.strip())
+        if not m:
+            continue
+        g = m.groupdict()
+        y, d = int(g["year"]), int(g["day"])
+        mo = MONTHS[g["month"].lower().rstrip(".")] if g.get("month") else int(g["mnum"])
+        for mm, dd in {(mo, d), (d, mo)} if not g.get("month") else {(mo, d)}:
+            with contextlib.suppress(ValueError):
+                out.append(date(y, mm, dd))
+    return out
+
+
+def same_version(prev: Fingerprint, new: Fingerprint, captured_at: datetime | None) -> bool:
+    """Whether a capture with fingerprint `new` shows the same version as the one before it (`prev`).
+
+    Same masked lines, and any date that changed is within ROTATING_DATE_DAYS of the capture (a stamp of
+    when the page was served, not a date the policy states). A changed effective or 'last updated' date
+    is a new version, as the policy says it changed.
+    """
+    if prev.key != new.key:
+        return False
+    added = new.dated - prev.dated
+    if not added:
+        return True
+    if captured_at is None:
+        return False
+    old_dates = {d for _, ds in prev.dated - new.dated for d in ds}
+    day = pd.Timestamp(captured_at).date()
+    for _, ds in added:
+        for d in ds:
+            if d in old_dates:
+                continue
+            if not any(abs((x - day).days) <= ROTATING_DATE_DAYS for x in _parse_dates(d)):
+                return False
+    return True
 
 
 def group_versions(captures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Versions and the capture->version map from policy captures (columns VERSION_INPUT_COLUMNS).
 
-    Consecutive captures (in time, per site) with the same version key form one version; a later
-    return to an earlier text is a new version, as the policy in force did change.
+    Captures are taken per site in time order; a capture starts a new version when its version key
+    differs from the current version's. A return to an earlier text is a new version, since the policy in
+    force did change. Windows: `changed_after` is the previous version's last capture and `valid_to` the
+    next version's first, so the change is known to lie in (changed_after, first_captured_at].
     """
     versions: list[dict] = []
     links: list[dict] = []
+    prints: dict[str, Fingerprint] = {}  # archives repeat the same text many times
+    if not len(captures):
+        return pd.DataFrame(versions), pd.DataFrame(links, columns=["capture_id", "site_id", "version_id"])
     df = captures.sort_values(["site_id", "captured_at", "capture_id"])
     for site_id, site in df.groupby("site_id", sort=True):
         current: dict | None = None
-        prev_key = None
+        last = Fingerprint("", frozenset())
         n = 0
         for row in site.itertuples(index=False):
-            key = version_key(row.text)
-            if current is None or key != prev_key:
+            text = row.text or ""
+            fp = prints.get(text) or prints.setdefault(text, fingerprint(text))
+            if current is None or not same_version(last, fp, row.captured_at):
                 changed_after = current["last_captured_at"] if current else None
                 if current:
                     current["valid_to"] = row.captured_at
@@ -69,7 +228,7 @@ def group_versions(captures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "site_id": site_id,
                     "version_no": n,
                     "url": row.url,
-                    "text_sha256": key,
+                    "text_sha256": text_hash(text),
                     "payload_sha256": row.payload_sha256,
                     "first_captured_at": row.captured_at,
                     "last_captured_at": row.captured_at,
@@ -81,7 +240,7 @@ def group_versions(captures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "is_current": False,
                 }
                 versions.append(current)
-                prev_key = key
+            last = fp
             current["last_captured_at"] = row.captured_at
             current["n_captures"] += 1
             links.append({"capture_id": row.capture_id, "site_id": site_id, "version_id": current["version_id"]})

@@ -18,6 +18,12 @@ from pipelines.schema import TABLES, Table
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 MODEL_LAYERS = ("staging", "marts")
+# Bookkeeping, not data: what each stage last read, per shard, so a rerun over unchanged inputs skips the stage.
+# (Kept out of schema.TABLES on purpose: it is no part of the published warehouse.)
+STAGE_STATE_DDL = (
+    "CREATE TABLE IF NOT EXISTS stage_state (stage VARCHAR NOT NULL, shard INTEGER NOT NULL, "
+    "fingerprint VARCHAR NOT NULL, PRIMARY KEY (stage, shard))"
+)
 
 
 @contextmanager
@@ -30,6 +36,7 @@ def connect(db_path: Path | str, read_only: bool = False) -> Iterator[duckdb.Duc
         if not read_only:
             for table in TABLES.values():
                 con.execute(table.ddl())
+            con.execute(STAGE_STATE_DDL)
         yield con
     finally:
         con.close()
@@ -94,6 +101,50 @@ def upsert(con: duckdb.DuckDBPyConnection, table_name: str, rows: Iterable[dict]
         con.execute("ROLLBACK")
         raise
     return len(df)
+
+
+def upsert_parquet(con: duckdb.DuckDBPyConnection, table_name: str, paths: Sequence[Path | str]) -> int:
+    """Load staged Parquet batches into a table, replacing rows with the same key (one transaction).
+
+    Staged files may hold any subset of the table's columns; missing ones load as null.
+    """
+    table = TABLES[table_name]
+    if not paths:
+        return 0
+    files = [str(p) for p in paths]
+    present = {r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [files]).fetchall()}
+    cols = ", ".join(table.column_names)
+    select = ", ".join(c if c in present else f"NULL AS {c}" for c in table.column_names)
+    on = " AND ".join(f"t.{k} = s.{k}" for k in table.key)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {select} FROM read_parquet(?, union_by_name = true)",
+            [files],
+        )
+        con.execute(
+            f"DELETE FROM {table.name} t USING (SELECT DISTINCT {', '.join(table.key)} FROM _staged) s WHERE {on}"
+        )
+        n = con.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM _staged").fetchone()[0]
+        con.execute("DROP TABLE _staged")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return n
+
+
+def stage_fingerprints(con: duckdb.DuckDBPyConnection, stage: str) -> dict[int, str]:
+    """The input fingerprint each shard had when `stage` last ran on it."""
+    return dict(con.execute("SELECT shard, fingerprint FROM stage_state WHERE stage = ?", [stage]).fetchall())
+
+
+def set_stage_fingerprints(con: duckdb.DuckDBPyConnection, stage: str, prints: dict[int, str]) -> None:
+    """Record the input fingerprint of each shard `stage` has just processed."""
+    df = pd.DataFrame({"stage": stage, "shard": list(prints), "fingerprint": list(prints.values())})
+    con.register("_prints", df)
+    con.execute("INSERT OR REPLACE INTO stage_state SELECT stage, shard, fingerprint FROM _prints")
+    con.unregister("_prints")
 
 
 def model_files() -> list[Path]:

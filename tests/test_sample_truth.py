@@ -85,7 +85,6 @@ def test_every_true_version_start_is_found(joined: pd.DataFrame) -> None:
     assert missed.empty, missed[["site_id", "captured_at"]].to_string()
 
 
-@pytest.mark.xfail(strict=True, reason="extraction of some page templates varies; see issues 4 and 6")
 def test_version_boundaries_are_exact(joined: pd.DataFrame) -> None:
     b = _boundaries(joined)
     assert (b["starts_new_version"] == b["ours"]).all()

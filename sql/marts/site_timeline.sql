@@ -3,7 +3,7 @@
 -- similarity_to_previous, segments_added, segments_removed, segments_modified, practices_gained,
 -- practices_lost.
 with versions as (select * from stg_policy_versions),
-changes as (select * from version_changes)
+changes as (select * from stg_version_changes)
 select v.site_id, v.version_no, v.version_id, v.valid_from, v.valid_to, v.changed_after, v.stated_date,
        v.word_count, c.similarity as similarity_to_previous, c.segments_added, c.segments_removed,
        c.segments_modified, c.practices_gained, c.practices_lost

@@ -3,6 +3,7 @@
 -- current_version_id.
 with captures as (select * from stg_captures),
 versions as (select * from stg_policy_versions),
+capture_versions as (select * from stg_capture_versions),
 capture_stats as (
     select site_id, count(*) as n_captures, min(captured_at) as first_captured_at,
            max(captured_at) as last_captured_at

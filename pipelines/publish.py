@@ -1,0 +1,68 @@
+"""Publish a built warehouse for readers: Parquet exports of the marts, a read-only DuckDB copy swapped in
+atomically, and the HTML dashboard. Readers never open the build's own file, so they never block a build
+or see a half-built state.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipelines import warehouse
+from pipelines.dashboard import render
+
+PUBLISHED_DB = "policy.duckdb"
+DASHBOARD = "dashboard.html"
+PARQUET_DIR = "parquet"
+# Base tables exported beside the marts, for analysts who start from versions and changes.
+EXPORTED_TABLES = ("policy_versions", "version_changes", "capture_versions")
+
+
+def _swap_in(tmp: Path, final: Path) -> None:
+    """Replace `final` by `tmp` in one rename (atomic on POSIX: a reader sees the old or the new file)."""
+    os.replace(tmp, final)
+
+
+def _tmp_name(final: Path) -> Path:
+    return final.with_name(f".{final.name}.tmp-{os.getpid()}")
+
+
+def publish(db_path: Path | str, out_dir: Path | str) -> dict:
+    """Export marts to Parquet, swap in a read-only copy of the warehouse, write the dashboard.
+
+    Returns a summary: paths written, marts exported (with row counts), dashboard size.
+    """
+    db_path, out_dir = Path(db_path), Path(out_dir)
+    parquet_dir = out_dir / PARQUET_DIR
+    parquet_dir.mkdir(parents=True, exist_ok=True)
+    exported: dict[str, int] = {}
+    with warehouse.connect(db_path) as con:
+        marts = [p.stem for p in warehouse.model_files() if p.parent.name == "marts"]
+        warehouse.run_models(con)  # idempotent: publishing never depends on a stale view
+        for name in [*marts, *EXPORTED_TABLES]:
+            final = parquet_dir / f"{name}.parquet"
+            tmp = _tmp_name(final)
+            # Names come from our own model files and schema, never from data; the path is a parameter.
+            con.execute(f"COPY (SELECT * FROM {name}) TO ? (FORMAT parquet)", [str(tmp)])
+            _swap_in(tmp, final)
+            exported[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        page = render(con, datetime.now(UTC).replace(tzinfo=None))
+        con.execute("CHECKPOINT")  # everything in the main file before it is copied
+    copy = out_dir / PUBLISHED_DB
+    tmp_copy = _tmp_name(copy)
+    shutil.copyfile(db_path, tmp_copy)
+    tmp_copy.chmod(0o444)  # a published copy is for reading
+    _swap_in(tmp_copy, copy)
+    board = out_dir / DASHBOARD
+    tmp_board = _tmp_name(board)
+    tmp_board.write_text(page, encoding="utf-8")
+    _swap_in(tmp_board, board)
+    return {
+        "db": str(copy),
+        "dashboard": str(board),
+        "dashboard_bytes": len(page.encode()),
+        "parquet_dir": str(parquet_dir),
+        "exported": exported,
+    }

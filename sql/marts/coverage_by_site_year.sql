@@ -1,0 +1,32 @@
+-- coverage_by_site_year: grain = one row per (site_id, year) from the site's first to its last capture year.
+-- Columns: site_id, year, n_captures (any status), n_policy_captures (captures grouped into a version),
+-- version_in_force (version in force on 31 December: the latest first seen by then, null before the first),
+-- status: 'policy' (a policy was captured that year), 'no_policy' (captured, but no capture was a policy),
+-- 'gap' (no capture at all that year; version_in_force is then carried over, not observed).
+with captures as (select * from stg_captures),
+capture_versions as (select * from stg_capture_versions),
+versions as (select * from stg_policy_versions),
+site_span as (
+    select site_id, min(capture_year) as first_year, max(capture_year) as last_year from captures group by site_id
+),
+site_years as (
+    select site_id, unnest(range(first_year, last_year + 1)) as year from site_span
+),
+observed as (
+    select c.site_id, c.capture_year as year, count(*) as n_captures, count(cv.version_id) as n_policy_captures
+    from captures c left join capture_versions cv using (capture_id)
+    group by c.site_id, c.capture_year
+),
+in_force as (
+    select sy.site_id, sy.year, arg_max(v.version_id, v.valid_from) as version_in_force
+    from site_years sy join versions v on v.site_id = sy.site_id and v.valid_from < make_date(sy.year + 1, 1, 1)
+    group by sy.site_id, sy.year
+)
+select sy.site_id, sy.year, coalesce(o.n_captures, 0) as n_captures,
+       coalesce(o.n_policy_captures, 0) as n_policy_captures, f.version_in_force,
+       case when o.n_policy_captures > 0 then 'policy' when o.n_captures > 0 then 'no_policy' else 'gap' end
+           as status
+from site_years sy
+left join observed o using (site_id, year)
+left join in_force f using (site_id, year)
+order by sy.site_id, sy.year

@@ -1,0 +1,25 @@
+-- versions: grain = one row per policy version (key version_id), with its document's measures and practices.
+-- Columns: version_id, site_id, version_no, url, valid_from, valid_to, changed_after, is_current,
+-- n_captures, stated_date, language, word_count, fk_grade (Flesch-Kincaid grade of the version's text),
+-- practices (sorted list of practice categories tagged in the version, any tagger).
+with versions as (select * from stg_policy_versions),
+documents as (select * from stg_documents),
+practices as (select * from stg_version_practices),
+captures as (select * from stg_capture_versions),
+latest_document as (
+    -- one document per payload: the newest extractor version's
+    select * from documents qualify row_number() over (partition by payload_sha256 order by extractor_version desc) = 1
+),
+capture_counts as (select version_id, count(*) as n_captures from captures group by version_id),
+version_practices as (
+    select version_id, list(distinct category order by category) as practices from practices group by version_id
+)
+select v.version_id, v.site_id, v.version_no, v.url, v.valid_from, v.valid_to, v.changed_after, v.is_current,
+       coalesce(c.n_captures, 0) as n_captures, v.stated_date, d.language,
+       coalesce(d.word_count, v.word_count) as word_count, d.fk_grade,
+       coalesce(p.practices, []) as practices
+from versions v
+left join latest_document d using (payload_sha256)
+left join capture_counts c using (version_id)
+left join version_practices p using (version_id)
+order by v.site_id, v.version_no

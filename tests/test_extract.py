@@ -1,0 +1,126 @@
+"""Extraction: decoding, markdown structure, the structural safeguard, combined pages, PDF, plain text, bounds."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+from datetime import datetime
+
+import pytest
+from pypdf import PdfWriter
+
+from pipelines import extract as ex
+from pipelines.extract import decode, extract, focus_privacy, html_to_markdown, normalize, text_hash
+
+POLICY_BODY = """
+<h1>Privacy Policy</h1>
+<p>Last updated: March 3, 2019</p>
+<h2>Information we collect</h2>
+<p>We collect personal information such as your name and email address when you register for an account.</p>
+<ul>
+<li>Contact details you give us when you create an account or order a product.</li>
+<li>Usage data such as your IP address, browser type and the pages you visit on our site.</li>
+</ul>
+<h2>How we share information</h2>
+<p>We share personal information with third parties who provide services to us, under contract.</p>
+<h2>Your choices</h2>
+<p>You may opt out of marketing email at any time by following the unsubscribe link in the message.</p>
+<p>If you have questions about this privacy policy, contact us at privacy@example.com.</p>
+"""
+
+
+def page(body: str, head: str = "<title>Privacy Policy | Acme</title>") -> str:
+    nav = "<nav><ul><li><a href='/'>Home</a></li><li><a href='/shop'>Shop</a></li></ul></nav>"
+    return f"<html><head>{head}</head><body>{nav}<main>{body}</main><footer>&copy; 2019 Acme</footer></body></html>"
+
+
+def test_policy_page_keeps_headings_and_list_items_as_markdown() -> None:
+    md = html_to_markdown(page(POLICY_BODY))
+    lines = md.splitlines()
+    assert any(line.startswith("#") and "Information we collect" in line for line in lines)
+    assert sum(line.startswith("- ") for line in lines) == 2
+    assert "Home" not in md.split()  # navigation is not content
+
+
+def test_extract_describes_a_policy() -> None:
+    doc = extract(page(POLICY_BODY).encode(), "text/html; charset=utf-8", captured_at=datetime(2020, 1, 1))
+    assert doc.status == "ok" and doc.is_policy
+    assert doc.title == "Privacy Policy | Acme"
+    assert doc.language == "en"
+    assert doc.stated_date == "2019-03-03"
+    assert doc.word_count == len(doc.text.split()) and doc.fk_grade is not None
+    assert set(doc.contract()) <= set(doc.row())
+
+
+def test_same_page_twice_is_not_emptied_by_deduplication() -> None:
+    html = page(POLICY_BODY)
+    assert html_to_markdown(html) == html_to_markdown(html) != ""
+
+
+@pytest.mark.parametrize(
+    ("payload", "ctype", "expected"),
+    [
+        ("café – “quoted” naïve".encode("windows-1252"), None, "café – “quoted” naïve"),
+        ("café – “quoted”".encode("windows-1252"), "text/html; charset=iso-8859-1", "café – “quoted”"),
+        (b'<meta charset="iso-8859-1"><p>' + "déjà €5".encode("cp1252"), None, "déjà €5"),
+        (b"\xef\xbb\xbf<p>" + "naïve".encode(), None, "naïve"),
+        (b"\xff\xfe" + "<p>naïve</p>".encode("utf-16-le"), None, "naïve"),
+        ("日本語のプライバシー".encode(), "text/html; charset=utf-8", "日本語のプライバシー"),
+        # a wrong declaration (utf-8 bytes declared latin-1 is legal cp1252, so test the reverse): cp1252 as utf-8
+        ("réglé".encode("cp1252"), "text/html; charset=utf-8", "réglé"),
+    ],
+)
+def test_decode_handles_missing_and_wrong_charsets(payload: bytes, ctype: str | None, expected: str) -> None:
+    assert expected in decode(payload, ctype)
+
+
+def test_plain_text_and_pdf_payloads() -> None:
+    text = "Privacy Policy\n\n" + re.sub(r"<[^>]+>", "\n", POLICY_BODY.split("</h1>", 1)[1])
+    doc = extract(text.encode(), "text/plain")
+    assert doc.status == "ok" and doc.text.startswith("Privacy Policy")
+
+    buf = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    writer.write(buf)
+    blank = extract(buf.getvalue(), "application/pdf")
+    assert blank.status == "empty"  # a PDF with no text layer: nothing to read, but no error
+
+
+def test_gzip_payload_is_inflated_and_bombs_are_refused() -> None:
+    html = page(POLICY_BODY).encode()
+    assert extract(gzip.compress(html), "text/html").status == "ok"
+    bomb = gzip.compress(b"<p>" + b"a" * (ex.MAX_HTML_BYTES + 10))
+    assert extract(bomb, "text/html").status == "too_large"
+
+
+def test_bounds_and_statuses() -> None:
+    assert extract(b"x" * (ex.MAX_HTML_BYTES + 1), "text/html").status == "too_large"
+    assert extract(bytes(range(256)) * 100, "application/octet-stream").status == "not_html"
+    assert extract(b"", "text/html").status == "empty"
+    assert extract(b"%PDF-1.4 garbage", "application/pdf").status == "error"
+
+
+def test_safeguard_falls_back_when_tuned_pass_loses_the_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Simulate trafilatura keeping only the first heading: the safeguard must notice and use another reading.
+    monkeypatch.setattr(ex, "tuned", lambda html: "# Privacy Policy")
+    md = html_to_markdown(page(POLICY_BODY))
+    assert "How we share information" in md and "opt out of marketing" in md
+
+
+def test_combined_page_keeps_the_privacy_part() -> None:
+    terms = "\n\n".join(
+        f"Terms paragraph {i} about warranties, liability and arbitration of disputes." for i in range(5)
+    )
+    privacy = "\n\n".join(f"We collect personal information item {i} and protect it with care." for i in range(20))
+    md = f"## Terms of Use\n\n{terms}\n\n## Privacy Policy\n\n{privacy}\n\n## Copyright\n\nAll rights reserved."
+    out = focus_privacy(md)
+    assert out.startswith("## Privacy Policy") and "warranties" not in out and "rights reserved" not in out
+    plain = f"# Privacy Policy\n\n{privacy}\n\n## Changes to this Privacy Policy\n\nWe may update it."
+    assert focus_privacy(plain) == plain  # no terms section: nothing cut
+
+
+def test_normalize_and_hash_ignore_markup_case_and_spacing() -> None:
+    assert normalize("## Hello   **World**") == "hello world"
+    assert text_hash("# A\n\nb") == text_hash("a B") != text_hash("a c")

@@ -1,0 +1,102 @@
+"""The marts on a small warehouse built from synthetic captures, and the queries documented in docs/queries.md."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from synthetic import build_warehouse
+
+from pipelines import warehouse
+
+QUERIES = Path(__file__).resolve().parent.parent / "docs" / "queries.md"
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    db = build_warehouse(tmp_path_factory.mktemp("marts") / "w.duckdb")
+    c = duckdb.connect(str(db), read_only=True)
+    yield c
+    c.close()
+
+
+def documented_queries() -> list[str]:
+    return re.findall(r"```sql\n(.*?)```", QUERIES.read_text(), re.S)
+
+
+def test_every_sql_model_states_its_grain() -> None:
+    for path in warehouse.model_files():
+        head = "\n".join(path.read_text().splitlines()[:3]).lower()
+        assert head.startswith("--") and "grain" in head, path
+
+
+def test_share_of_sites_mentioning_gdpr_by_year(con: duckdb.DuckDBPyConnection) -> None:
+    gdpr_query = documented_queries()[0]
+    rows = con.execute(gdpr_query).fetchall()
+    # alpha adds GDPR rights in 2018-07, beta in 2019-01, gamma never; sites count once their first policy is seen.
+    assert [(r[0], r[1], r[2]) for r in rows] == [(2016, 1, 0), (2017, 2, 0), (2018, 3, 1), (2019, 3, 2), (2020, 3, 2)]
+    assert rows[3][3] == pytest.approx(2 / 3, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("site", "after", "by"),
+    [("alpha", datetime(2019, 3, 1), datetime(2020, 2, 1)), ("beta", None, datetime(2017, 5, 1))],
+)
+def test_when_site_started_sharing_with_third_parties(
+    con: duckdb.DuckDBPyConnection, site: str, after: datetime | None, by: datetime
+) -> None:
+    sharing_query = documented_queries()[1]
+    rows = con.execute(sharing_query, {"site_id": site}).fetchall()
+    assert len(rows) == 1
+    _, _, change, changed_after, valid_from = rows[0]
+    assert (changed_after, valid_from) == (after, by)
+    assert change == ("gained" if after else "first_seen")
+    assert con.execute(sharing_query, {"site_id": "gamma"}).fetchall() == []
+
+
+def test_version_keys_unique_and_windows_consistent(con: duckdb.DuckDBPyConnection) -> None:
+    assert con.execute("select count(*) - count(distinct version_id) from versions").fetchone()[0] == 0
+    assert con.execute("select count(*) - count(distinct to_version_id) from changes").fetchone()[0] == 0
+    # every change's interval ends where the later version starts
+    bad = con.execute(
+        "select count(*) from changes c join versions v on v.version_id = c.to_version_id "
+        "where c.changed_before <> v.valid_from or c.changed_after >= c.changed_before"
+    ).fetchone()[0]
+    assert bad == 0
+
+
+def test_coverage_marks_years_without_captures_as_gaps(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        "select year, status, version_in_force from coverage_by_site_year where site_id = 'beta'"
+    ).fetchall()
+    assert rows == [
+        (2017, "policy", "beta#001"),
+        (2018, "gap", "beta#001"),
+        (2019, "policy", "beta#002"),
+        (2020, "policy", "beta#002"),
+    ]
+
+
+def test_gdpr_window_is_a_balanced_panel(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        "select site_id, version_before, version_after, marker_before, marker_after from regulatory_windows "
+        "where event = 'GDPR' order by site_id"
+    ).fetchall()
+    # gamma's first capture is after the window opens, so it is not in the panel
+    assert rows == [("alpha", "alpha#001", "alpha#002", False, True), ("beta", "beta#001", "beta#002", False, True)]
+    assert con.execute("select count(*) from regulatory_windows where event = 'CCPA'").fetchone()[0] == 0
+
+
+def test_prevalence_and_lengths_count_policies_in_force(con: duckdb.DuckDBPyConnection) -> None:
+    share = con.execute(
+        "select share from practice_prevalence_by_year"
+        " where year = 2020 and category = 'Third Party Sharing/Collection'"
+    ).fetchone()[0]
+    assert share == pytest.approx(2 / 3, abs=1e-4)
+    n = dict(con.execute("select year, n_sites from length_readability_by_year").fetchall())
+    assert n == {2016: 1, 2017: 2, 2018: 3, 2019: 3, 2020: 3}
+    runs = con.execute("select site_id, longest_run_start, longest_run_end from survivor_panels order by 1").fetchall()
+    assert runs == [("alpha", 2016, 2020), ("beta", 2019, 2020), ("gamma", 2018, 2018)]
