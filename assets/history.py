@@ -1,4 +1,4 @@
-"""Whole-warehouse assets: policy versions, version changes and the SQL marts."""
+"""Whole-warehouse assets: policy versions, version changes, the SQL marts and their publication."""
 
 import time
 
@@ -10,6 +10,7 @@ from assets.documents import COMMON, segment_practices
 from assets.partitions import shard_numbers
 from assets.resources import PolicyHistory
 from pipelines import steps, warehouse
+from pipelines.publish import publish, published_dir
 
 
 @dg.asset(
@@ -50,3 +51,23 @@ def marts(policy_history: PolicyHistory) -> dg.MaterializeResult:
         names = warehouse.run_models(con)
         counts = {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
         return result(con, counts, started=started)
+
+
+@dg.asset(
+    deps=[marts],
+    **{**COMMON, "group_name": "history"},
+    description="The published warehouse, in published/ beside the DuckDB file: Parquet exports of the marts "
+    "(one file per mart, same grain), a read-only copy swapped in atomically, and the self-contained dashboard.html.",
+)
+def published(policy_history: PolicyHistory) -> dg.MaterializeResult:
+    started = time.monotonic()
+    summary = publish(policy_history.db_path, published_dir(policy_history.db_path))
+    metadata: dict[str, dg.MetadataValue] = {
+        "dashboard": dg.MetadataValue.path(summary["dashboard"]),
+        "db": dg.MetadataValue.path(summary["db"]),
+        "parquet_dir": dg.MetadataValue.path(summary["parquet_dir"]),
+        "dashboard_bytes": dg.MetadataValue.int(summary["dashboard_bytes"]),
+        "exported": dg.MetadataValue.int(len(summary["exported"])),
+        "seconds": dg.MetadataValue.float(round(time.monotonic() - started, 3)),
+    }
+    return dg.MaterializeResult(metadata=metadata)

@@ -51,5 +51,7 @@ class PolicyHistory(dg.ConfigurableResource):
     @contextmanager
     def pool(self) -> Iterator[Pool | None]:
         """The Dask cluster's pool when a scheduler is configured; else None (each stage sizes its own)."""
-        with compute_pool(self.scheduler) if self.scheduler else nullcontext() as pool:
+        # read the environment here too: the field default was fixed when this module was first imported
+        scheduler = self.scheduler or os.environ.get("POLICY_HISTORY_SCHEDULER", "")
+        with compute_pool(scheduler) if scheduler else nullcontext() as pool:
             yield pool

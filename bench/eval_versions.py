@@ -8,13 +8,17 @@ recall by change_scope. No per-site rules: the same `group_versions` the pipelin
 
     uv run python bench/eval_versions.py [--data ../shared/data/ota-dating] [--workers 2] [--errors]
 
-Extraction results are cached in bench/out/ (git-ignored), keyed by payload digest and extractor version.
+Extraction results are cached in bench/out/ (git-ignored), keyed by payload digest, extractor version and a
+hash of the text-extraction code (extract, pdf), so an edit that does not bump the version cannot leave stale
+text behind. `is_policy` is recomputed from the cached text and title with the current classifier, exactly as
+`extract` decides it, so classifier edits are measured without re-extracting.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import sys
 from collections import Counter, defaultdict
@@ -25,12 +29,23 @@ from pathlib import Path
 import pandas as pd
 from warcio.archiveiterator import ArchiveIterator
 
+from pipelines.classify import POLICY_THRESHOLD, policy_score
 from pipelines.extract import EXTRACTOR_VERSION, extract
 from pipelines.versions import group_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ota-dating"
 CACHE_DIR = ROOT / "bench" / "out"
+# The code whose output is cached: a change to any of these recomputes the extraction.
+EXTRACTION_CODE = ("extract.py", "pdf.py")
+
+
+def code_stamp() -> str:
+    """Extractor version plus a short hash of the text-extraction code, to key the cache."""
+    h = hashlib.sha256()
+    for name in EXTRACTION_CODE:
+        h.update((ROOT / "pipelines" / name).read_bytes())
+    return f"{EXTRACTOR_VERSION}-{h.hexdigest()[:12]}"
 
 
 def _when(s: str) -> datetime:
@@ -60,9 +75,9 @@ def read_records(data: Path) -> dict[str, tuple[bytes, str, str, str]]:
     return out
 
 
-def extracted(records: dict[str, tuple[bytes, str, str, str]], workers: int) -> dict[str, dict]:
-    """Extraction result per payload digest, from the cache or computed (and cached)."""
-    cache = CACHE_DIR / f"ota_extract_{EXTRACTOR_VERSION}.jsonl"
+def extracted(records: dict[str, tuple[bytes, str, str, str]], workers: int, stamp: str) -> dict[str, dict]:
+    """Extraction result per payload digest, from the cache or computed (and cached); is_policy recomputed."""
+    cache = CACHE_DIR / f"ota_extract_{stamp}.jsonl"
     done: dict[str, dict] = {}
     if cache.exists():
         for line in cache.read_text().splitlines():
@@ -79,6 +94,8 @@ def extracted(records: dict[str, tuple[bytes, str, str, str]], workers: int) -> 
             for row in pool.map(_extract_one, todo.values(), chunksize=4):
                 out.write(json.dumps(row) + "\n")
                 done[row["digest"]] = row
+    for row in done.values():  # the current classifier's verdict, as `extract` computes it
+        row["is_policy"] = bool(row["text"]) and policy_score(row["text"], row["title"] or "") >= POLICY_THRESHOLD
     return done
 
 
@@ -174,11 +191,12 @@ def main(argv: list[str] | None = None) -> int:
 
     truth = list(csv.DictReader((args.data / "ground_truth.csv").open(encoding="utf-8")))
     records = read_records(args.data)
-    docs = extracted(records, args.workers)
+    stamp = code_stamp()  # once: the code may be edited while this runs
+    docs = extracted(records, args.workers, stamp)
     scored = [r for r in truth if r["is_first_in_window"] == "false"]
     not_policy = sum(not docs[records[r["warc_record_id"]][1]]["is_policy"] for r in scored)
     print(
-        f"OTA dating, extractor {EXTRACTOR_VERSION}: {len(truth)} captures, {len(scored)} scored; "
+        f"OTA dating, extractor {stamp}: {len(truth)} captures, {len(scored)} scored; "
         f"{not_policy} scored captures not classified as policy"
     )
     for policy_only in (False, True):
@@ -188,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             else "version grouping on every capture with extracted text"
         )
         print(f"\n== {title}")
-        report(truth, scored, predict(truth, docs, records, policy_only), args.errors and not policy_only)
+        report(truth, scored, predict(truth, docs, records, policy_only), args.errors)
     return 0
 
 

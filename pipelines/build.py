@@ -23,7 +23,8 @@ def build(
     sources: str | Path | None = None,
     tagger_model: str | Path | None = None,
 ) -> dict:
-    """Materialize every asset over all shards; return a summary (ok, tables, stages, failed checks, errors).
+    """Materialize every asset over all shards; return a summary (ok, tables, stages, failed checks, errors,
+    and where the published copy and dashboard are: None when this build did not publish).
 
     Captures come from `warc_paths`, or, when none are given, from the CDX server of the sources file.
     """
@@ -73,6 +74,7 @@ def build(
     }
     with warehouse.connect(db) as con:
         counts = warehouse.table_counts(con)
+    published = stages.get("published", {})  # absent when a step upstream failed: the old copy stays
     return {
         "ok": result.success and not errors,
         "db": str(db),
@@ -81,11 +83,14 @@ def build(
         "stages": stages,
         "failed_checks": failed_checks,
         "errors": errors,
+        "published_db": published.get("db"),
+        "dashboard": published.get("dashboard"),
     }
 
 
 def demo(out: Path) -> dict:
-    """Generate the sample archive under out/sample and build out/policy.duckdb from it."""
+    """Generate the sample archive under out/sample and build out/policy.duckdb from it (published, with its
+    dashboard, to out/published/)."""
     from pipelines.sample import write_sample
 
     files = write_sample(out / "sample")

@@ -62,6 +62,11 @@ _CUE = re.compile(
 _CLOCK = re.compile(r"\s*,?\s*(?:at\s+|@\s*)?[0-2]?\d:[0-5]\d")
 WINDOW = 60  # characters after a cue in which the date must start
 MAX_START = 12  # the date must start this close to the cue's end (after a weekday, if any)
+# Every date pattern holds a year, so a cue that counts sits at most WINDOW characters before a year, plus its own
+# length. Scanning for cues only near years (few in a policy) instead of over the whole text (cues such as "as of"
+# and "updated" are everywhere) makes the search ~10x cheaper with the same answer.
+_YEAR_HINT = re.compile(r"(?:19|20)\d\d")
+REACH = 200  # characters before a year in which its cue may start: WINDOW plus a generous cue length
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,18 @@ def _to_date(m: re.Match[str]) -> date | None:
         return None
 
 
+def _near_years(text: str) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of the text that reach from REACH characters before each year to its end."""
+    spans: list[tuple[int, int]] = []
+    for m in _YEAR_HINT.finditer(text):
+        start = max(m.start() - REACH, 0)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append((start, m.end()))
+    return spans
+
+
 def stated_date(text: str, captured_at: datetime | None = None) -> StatedDate | None:
     """The date a policy says it was last updated or took effect, or None.
 
@@ -99,7 +116,8 @@ def stated_date(text: str, captured_at: datetime | None = None) -> StatedDate | 
     """
     limit = captured_at.date() if captured_at else None
     best: tuple[float, date, str] | None = None
-    for cue in _CUE.finditer(text[:400_000]):
+    text = text[:400_000]
+    for cue in (c for start, end in _near_years(text) for c in _CUE.finditer(text, start, end)):
         weight = next(w for i, (_, w) in enumerate(_CUES) if cue.group(f"c{i}"))
         window = text[cue.end() : cue.end() + WINDOW]
         for pattern in _DATE_PATTERNS:

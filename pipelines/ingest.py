@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.records import Capture
-from pipelines.sources import Sources, host_slug, shard_of
+from pipelines.sources import Sources, host_slug, shard_of, url_key
 from pipelines.store import RawStore, sha256
 from pipelines.warc import expand_paths, read_records
 
@@ -79,9 +79,10 @@ def ingest_warcs(
     result = IngestResult()
     by_digest: dict[str, str] = {}
     revisits: list[Capture] = []
+    site_for = _site_lookup(sources)
     for path in expand_paths(paths):
         for cap, payload in read_records(path):
-            site_id = sources.site_for_url(cap.url) if sources else host_slug(cap.url)
+            site_id = site_for(cap.url)
             if site_id is None:
                 result.skipped_unmatched += 1
                 continue
@@ -130,6 +131,15 @@ def ingest_warcs(
     return result
 
 
+def _site_lookup(sources: Sources | None) -> Callable[[str], str | None]:
+    """url -> site id, with the sources' URL index built once (Sources.site_for_url rebuilds it per call,
+    which makes reading an archive quadratic in the number of sites)."""
+    if sources is None:
+        return host_slug
+    index = sources._index()  # noqa: SLF001 - the same index site_for_url reads, built once
+    return lambda url: index.get(url_key(url))
+
+
 def stage_warc(
     path: Path | str,
     store_root: Path | str,
@@ -147,11 +157,12 @@ def stage_warc(
     columns plus `file_no` and `ord` (reading order), `n_bytes` and `content_type` (for `payloads`).
     """
     store, wanted = RawStore(store_root), set(shards)
+    site_for = _site_lookup(sources)
     stats = {"records": 0, "skipped_unmatched": 0, "stored": 0}
     rows: list[dict] = []
     for ord_, (cap, payload) in enumerate(read_records(Path(path))):
         stats["records"] += 1
-        site_id = sources.site_for_url(cap.url) if sources else host_slug(cap.url)
+        site_id = site_for(cap.url)
         if site_id is None:
             stats["skipped_unmatched"] += 1
             continue
@@ -162,7 +173,7 @@ def stage_warc(
         if payload is not None and cap.record_type != "revisit":
             sha = sha256(payload)
             if not store.has(sha):
-                store.put(payload)
+                store.put(payload, sync=False)
                 stats["stored"] += 1
         status = (
             cap.fetch_status
@@ -179,6 +190,8 @@ def stage_warc(
                 "content_type": cap.content_type,
             }
         )
+    if stats["stored"]:
+        store.flush()  # the payloads are durable before the staged rows that point at them exist
     table = pa.Table.from_pylist(rows, schema=_staged_schema())
     pq.write_table(table, out)
     return {"path": str(out), "rows": len(rows), **stats}

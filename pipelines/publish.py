@@ -13,11 +13,17 @@ from pathlib import Path
 from pipelines import warehouse
 from pipelines.dashboard import render
 
+PUBLISHED_DIR = "published"  # beside the build's DuckDB file
 PUBLISHED_DB = "policy.duckdb"
 DASHBOARD = "dashboard.html"
 PARQUET_DIR = "parquet"
 # Base tables exported beside the marts, for analysts who start from versions and changes.
 EXPORTED_TABLES = ("policy_versions", "version_changes", "capture_versions")
+
+
+def published_dir(db_path: Path | str) -> Path:
+    """Where a build's published copy, Parquet exports and dashboard go: `published/` beside its DuckDB file."""
+    return Path(db_path).parent / PUBLISHED_DIR
 
 
 def _swap_in(tmp: Path, final: Path) -> None:

@@ -7,11 +7,24 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
 from pipelines.extract import decode, html_to_markdown, normalize
+
+# Bumped whenever segmentation output changes (pseudo-headings, merged short runs: 2); a stage that stores segments
+# should key them by it so that a new segmenter re-segments stored documents.
+SEGMENTER_VERSION = "2"
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+# A paragraph that is only bold or underlined text is a heading written without heading markup ("**Cookies**").
+_PSEUDO_HEADING = re.compile(r"^(?:\*\*|__)(?P<text>[^*_]{1,120}?)[:.]?(?:\*\*|__)[:.]?$")
+PSEUDO_HEADING_LEVEL = 7  # below every markdown heading level
+ANCESTOR_MIN_SIMILARITY = 80  # rapidfuzz ratio of normalized texts at which an edited segment keeps its ancestor
+SHORT_LINE_WORDS = 8  # runs of paragraphs this short (address blocks, phone lines) are one segment
 
 
 @dataclass(frozen=True)
@@ -49,8 +62,13 @@ def _blocks(markdown: str) -> list[tuple[str, list[str], str]]:
 
     def flush() -> None:
         if para:
-            blocks.append(("paragraph", [h for _, h in path], " ".join(para)))
+            text = " ".join(para)
             para.clear()
+            if (m := _PSEUDO_HEADING.match(text)) and len(text.split()) <= 12:
+                path[:] = [(lv, h) for lv, h in path if lv < PSEUDO_HEADING_LEVEL]
+                path.append((PSEUDO_HEADING_LEVEL, m.group("text").strip()))
+            else:
+                blocks.append(("paragraph", [h for _, h in path], text))
         if table:
             blocks.append(("table", [h for _, h in path], "\n".join(table)))
             table.clear()
@@ -63,7 +81,7 @@ def _blocks(markdown: str) -> list[tuple[str, list[str], str]]:
         if m := _HEADING.match(line):
             flush()
             level = len(m.group(1))
-            path = [(lv, h) for lv, h in path if lv < level] + [(level, m.group(2).strip("*_ "))]
+            path[:] = [(lv, h) for lv, h in path if lv < level] + [(level, m.group(2).strip("*_ "))]
             continue
         if _TABLE_ROW.match(line):
             if para:
@@ -76,7 +94,29 @@ def _blocks(markdown: str) -> list[tuple[str, list[str], str]]:
             continue
         para.append(line)
     flush()
-    return blocks
+    return _merge_short_runs(blocks)
+
+
+def _is_short(block: tuple[str, list[str], str]) -> bool:
+    """A paragraph whose last line is short and is neither a sentence nor a lead-in (a merged run is judged by its
+    last line)."""
+    kind, _, text = block
+    last = text.rsplit("\n", 1)[-1].rstrip()
+    return kind == "paragraph" and len(last.split()) <= SHORT_LINE_WORDS and last[-1:] not in {":", ".", "!", "?"}
+
+
+def _merge_short_runs(blocks: list[tuple[str, list[str], str]]) -> list[tuple[str, list[str], str]]:
+    """Consecutive short paragraphs under one heading (an address, a signature) become one paragraph.
+
+    Annotators read such runs as one unit; alone, each line is too small to carry a practice.
+    """
+    out: list[tuple[str, list[str], str]] = []
+    for block in blocks:
+        if out and _is_short(block) and _is_short(out[-1]) and out[-1][1] == block[1]:
+            out[-1] = ("paragraph", block[1], f"{out[-1][2]}\n{block[2]}")
+        else:
+            out.append(block)
+    return out
 
 
 def segment_markdown(markdown: str) -> list[Segment]:
@@ -107,3 +147,36 @@ def segment_document(data: bytes | str, content_type: str | None = None) -> list
     if "<html" in head or "<body" in head or "<p" in head or "<div" in head:
         text = html_to_markdown(text)
     return segment_markdown(text)
+
+
+def ancestors(
+    old: list[Segment], new: list[Segment], min_similarity: float = ANCESTOR_MIN_SIMILARITY
+) -> dict[str, str]:
+    """Lineage between two versions: {new segment_id: old segment_id} for lightly edited segments.
+
+    Segments whose id survives need no link. Each remaining new segment is paired with the most similar
+    remaining old one (normalized text, rapidfuzz ratio), best pairs first, each used once, when the
+    similarity reaches `min_similarity`. A segment that moved without an edit is linked too (similarity 100).
+    """
+    kept = {s.segment_id for s in old} & {s.segment_id for s in new}
+    olds = [s for s in old if s.segment_id not in kept]
+    news = [s for s in new if s.segment_id not in kept]
+    if not olds or not news:
+        return {}
+    scores = cdist(
+        [normalize(s.text) for s in news],
+        [normalize(s.text) for s in olds],
+        scorer=fuzz.ratio,
+        score_cutoff=min_similarity,
+        workers=1,
+    )
+    links: dict[str, str] = {}
+    used_old: set[int] = set()
+    for flat in np.argsort(-scores, axis=None, kind="stable"):
+        i, j = divmod(int(flat), len(olds))
+        if scores[i, j] < min_similarity:
+            break
+        if news[i].segment_id not in links and j not in used_old:
+            links[news[i].segment_id] = olds[j].segment_id
+            used_old.add(j)
+    return links

@@ -7,6 +7,7 @@ Per-document work runs in a process pool; this process is the one writer of Duck
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
@@ -19,10 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import pandas as pd
 
+from pipelines import changes as changes_module
+from pipelines import versions as versions_module
 from pipelines import warehouse
 from pipelines.cdx import CdxClient
 from pipelines.changes import diff_versions
@@ -391,8 +395,8 @@ class _Inline(Executor):
 @contextmanager
 def compute_pool(scheduler: str | None = None) -> Iterator[Pool]:
     """The pool for per-document work: the Dask cluster at `scheduler` (e.g. tcp://10.0.0.5:8786) when given,
-    else a process pool over this machine's cores. Workers only compute and stage Parquet; this process
-    stays the one writer of DuckDB."""
+    else a process pool over this machine's cores (kept for the life of this process). Workers only compute
+    and stage Parquet; this process stays the one writer of DuckDB."""
     if scheduler:
         from distributed import Client  # noqa: PLC0415 - only cluster runs need Dask
 
@@ -400,9 +404,26 @@ def compute_pool(scheduler: str | None = None) -> Iterator[Pool]:
             slots = sum(client.nthreads().values()) or 1
             yield Pool(client.get_executor(pure=False), slots)
     else:
+        yield _local_pool()
+
+
+_LOCAL_POOLS: dict[int, Pool] = {}
+
+
+def _local_pool() -> Pool:
+    """This machine's process pool, started once per process and reused by every later stage and build.
+
+    Starting spawn workers and importing trafilatura, lxml and the tagger in each costs seconds per stage,
+    more than a small stage's whole work; a kept pool pays it once. A pool broken by a dying worker is
+    replaced. Keyed by pid so a forked child never shares its parent's pool.
+    """
+    pool = _LOCAL_POOLS.get(os.getpid())
+    if pool is None or getattr(pool.executor, "_broken", False):
         workers = max(1, os.cpu_count() or 1)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as ex:
-            yield Pool(ex, workers)
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        pool = _LOCAL_POOLS[os.getpid()] = Pool(executor, workers)
+        atexit.register(executor.shutdown, wait=True, cancel_futures=True)
+    return pool
 
 
 @contextmanager
@@ -467,8 +488,56 @@ def _sites_of(shards: Sequence[int]) -> tuple[str, list[object]]:
     return f"site_id IN (SELECT site_id FROM captures WHERE {where})", params
 
 
+def _code_identity(*modules: ModuleType) -> str:
+    """The source of the modules a stage runs: a stage's output is stale when its code changed."""
+    h = hashlib.sha256()
+    for m in modules:
+        h.update(Path(m.__file__ or "").read_bytes())
+    return h.hexdigest()
+
+
+def _shard_prints(
+    con: duckdb.DuckDBPyConnection, queries: Sequence[tuple[str, list[object]]], shards: Sequence[int], code: str
+) -> dict[int, str]:
+    """Per shard, a fingerprint of a stage's inputs: `code` plus each query's (count, xor of row hashes).
+
+    Each query returns (shard, count, xor) rows; computing them is a scan DuckDB does in milliseconds, far
+    cheaper than the stage, so a rerun over unchanged inputs skips the stage. xor is order-free, and the
+    count guards against two equal rows cancelling out.
+    """
+    got: dict[int, list[str]] = {s: [code] for s in shards}
+    for sql, params in queries:
+        found = {r[0]: f"{r[1]}:{r[2]}" for r in con.execute(sql, params).fetchall()}
+        for s in shards:
+            got[s].append(found.get(s, "0:0"))
+    return {s: hashlib.sha256("\n".join(parts).encode()).hexdigest() for s, parts in got.items()}
+
+
+def _unchanged(con: duckdb.DuckDBPyConnection, stage: str, prints: dict[int, str]) -> bool:
+    done = warehouse.stage_fingerprints(con, stage)
+    return all(done.get(s) == p for s, p in prints.items())
+
+
+def _versions_prints(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> dict[int, str]:
+    where, params = _in_shards(shards)
+    sql = f"""
+        SELECT c.shard, count(*), bit_xor(hash(c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256,
+                                             d.text_sha256, d.stated_date, d.word_count))
+        FROM captures c JOIN documents d USING (payload_sha256)
+        WHERE c.{where} AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
+        GROUP BY 1
+    """
+    return _shard_prints(con, [(sql, [*params, EXTRACTOR_VERSION])], shards, _code_identity(versions_module))
+
+
 def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> dict[str, int]:
-    """Group the policy captures of every site of these shards into versions (their rows replaced)."""
+    """Group the policy captures of every site of these shards into versions (their rows replaced).
+
+    Skipped when the shards' policy captures and documents, and the grouping code, are those of the last run.
+    """
+    prints = _versions_prints(con, shards)
+    if _unchanged(con, "policy_versions", prints):
+        return {"versions": 0, "sites": 0, "unchanged": 1}
     where, params = _in_shards(shards)
     df = con.execute(
         f"""
@@ -482,11 +551,48 @@ def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> dic
     versions, links = group_versions(df)
     warehouse.replace(con, "policy_versions", versions, *_sites_of(shards))
     warehouse.replace(con, "capture_versions", links, *_sites_of(shards))
+    warehouse.set_stage_fingerprints(con, "policy_versions", prints)
     return {"versions": len(versions), "sites": versions["site_id"].nunique() if len(versions) else 0}
 
 
+def _changes_prints(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int]) -> dict[int, str]:
+    where, params = _in_shards(shards)
+    # the shard of each version's site, then what diff_versions reads: versions, their segments and tags
+    versions = f"""
+        WITH site_shard AS (SELECT DISTINCT site_id, shard FROM captures WHERE {where})
+        SELECT ss.shard, v.* FROM policy_versions v JOIN site_shard ss USING (site_id)
+    """
+    queries = [
+        (
+            f"""WITH v AS ({versions}) SELECT shard, count(*), bit_xor(hash(version_id, version_no, payload_sha256,
+                text_sha256, first_captured_at, last_captured_at, changed_after, stated_date)) FROM v GROUP BY 1""",
+            params,
+        ),
+        (
+            f"""WITH v AS ({versions}) SELECT v.shard, count(*), bit_xor(hash(v.version_id, s.segment_id,
+                s.text_sha256)) FROM v JOIN segments s USING (payload_sha256) GROUP BY 1""",
+            params,
+        ),
+        (
+            f"""WITH v AS ({versions}) SELECT v.shard, count(*), bit_xor(hash(v.version_id, s.position, p.category))
+                FROM v JOIN segments s USING (payload_sha256)
+                JOIN segment_practices p ON p.text_sha256 = s.text_sha256 AND p.tagger = ? AND p.tagger_version = ?
+                GROUP BY 1""",
+            [*params, tagger.name, tagger.version],
+        ),
+    ]
+    code = f"{_code_identity(changes_module)} {tagger.name} {tagger.version} {EXTRACTOR_VERSION}"
+    return _shard_prints(con, queries, shards, code)
+
+
 def build_changes(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int]) -> dict[str, int]:
-    """Compare every pair of consecutive versions of the sites of these shards (their rows replaced)."""
+    """Compare every pair of consecutive versions of the sites of these shards (their rows replaced).
+
+    Skipped when the shards' versions, their segments and tags, and the diff code are those of the last run.
+    """
+    prints = _changes_prints(con, tagger, shards)
+    if _unchanged(con, "version_changes", prints):
+        return {"changes": 0, "unchanged": 1}
     where, params = _sites_of(shards)
     versions = con.execute(f"SELECT * FROM policy_versions WHERE {where}", params).df()
     payloads = list(versions["payload_sha256"]) if len(versions) else []
@@ -512,4 +618,5 @@ def build_changes(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequen
     con.unregister("_v")
     changes = diff_versions(versions, texts, segs, practices) if len(versions) else pd.DataFrame()
     warehouse.replace(con, "version_changes", changes, where, params)
+    warehouse.set_stage_fingerprints(con, "version_changes", prints)
     return {"changes": len(changes)}

@@ -28,13 +28,22 @@ class RawStore:
         return self.root / digest[:2] / digest[2:4] / f"{digest}.gz"
 
     def has(self, digest: str) -> bool:
-        return self.path(digest).exists()
+        """Whether the payload is stored. An empty file (a write not yet flushed when the machine went down)
+        does not count, so the payload is written again."""
+        try:
+            return self.path(digest).stat().st_size > 0
+        except FileNotFoundError:
+            return False
 
-    def put(self, data: bytes) -> str:
-        """Store bytes (once) and return their sha256."""
+    def put(self, data: bytes, sync: bool = True) -> str:
+        """Store bytes (once) and return their sha256.
+
+        With sync=False the file is not fsynced: a caller writing many payloads flushes them once with
+        `flush()` before it records them anywhere (one fsync per payload costs more than hashing it).
+        """
         digest = sha256(data)
         target = self.path(digest)
-        if target.exists():
+        if self.has(digest):
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -42,13 +51,19 @@ class RawStore:
             with os.fdopen(fd, "wb") as fh:
                 # mtime=0 keeps the stored file byte-identical across runs.
                 fh.write(gzip.compress(data, compresslevel=6, mtime=0))
-                fh.flush()
-                os.fsync(fh.fileno())
+                if sync:
+                    fh.flush()
+                    os.fsync(fh.fileno())
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         return digest
+
+    @staticmethod
+    def flush() -> None:
+        """Make every payload written with sync=False durable (one sync of the file systems)."""
+        os.sync()
 
     def get(self, digest: str) -> bytes:
         """The bytes stored under digest, verified."""

@@ -7,6 +7,11 @@ obfuscation. Lines are compared as a set, so a table of contents repeated as hea
 moves, changes nothing; short navigation-like lines whose words all appear elsewhere in the page (menus,
 "back to top", headings duplicated from the contents) are ignored as page furniture.
 
+A capture that shares essentially no running text with the version in force, followed by a return to that
+version or an edit of it, is a *substitute page* (a home page, sign-in wall or error page served at the policy
+URL for a while), not two changes: it joins no version. A rewrite that stays, or a flip between two variants
+of a policy (which share much of their text), are versions as usual.
+
 Anything else that differs is a change of the policy's words, however small: a one-word edit in a
 10,000-word policy is a new version. So there is no similarity threshold on edits; near-duplicates are
 merged by making them exact (masking) rather than by tolerating a fraction of difference, which would
@@ -19,9 +24,10 @@ import contextlib
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 import pandas as pd
 
@@ -68,6 +74,13 @@ _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?:;]$")
 _HEADING = re.compile(r"^\s*#{1,6}\s")
 ROTATING_DATE_DAYS = 2  # a date this close to its own capture time is a page-generation stamp
+# A page sharing under this fraction of its 4-word shingles with the version in force (of the smaller side's
+# shingles) is unrelated text. Heavy rewrites of a policy and variants of one keep well above it (a rewrite
+# keeps its legal boilerplate); a home page or an error page shares almost nothing.
+SUBSTITUTE_OVERLAP = 0.02
+SHINGLE_WORDS = 4
+# Look-ahead bound for a run of substitute pages: keeps grouping linear on hostile histories of ever-new texts.
+MAX_SUBSTITUTE_RUN = 200
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,15 @@ class Fingerprint:
 
     key: str  # hash of the masked line set: `version_key`
     dated: frozenset[tuple[str, tuple[str, ...]]]  # (masked line, the dates masked in it)
+
+    @cached_property
+    def shingles(self) -> frozenset[int]:
+        """Hashes of the 4-word shingles of the kept lines, to tell related texts from unrelated ones."""
+        out: set[int] = set()
+        for line, _ in self.dated:
+            w = _WORD.findall(line)
+            out.update(hash(tuple(w[i : i + SHINGLE_WORDS])) for i in range(max(len(w) - SHINGLE_WORDS + 1, 1)))
+        return frozenset(out)
 
 
 def _canon(line: str) -> tuple[str, tuple[str, ...]]:
@@ -197,13 +219,33 @@ def same_version(prev: Fingerprint, new: Fingerprint, captured_at: datetime | No
     return True
 
 
+def overlap(a: Fingerprint, b: Fingerprint) -> float:
+    """Share of the smaller text's 4-word shingles that the other text has too (0: unrelated, 1: contained)."""
+    sa, sb = a.shingles, b.shingles
+    return len(sa & sb) / max(min(len(sa), len(sb)), 1)
+
+
+def substitute_run(base: Fingerprint, prints: Sequence[Fingerprint], times: Sequence[datetime], i: int) -> int:
+    """How many captures from index i on are substitute pages standing in for version `base`.
+
+    A run of captures that each share under SUBSTITUTE_OVERLAP of their text with `base`, ended by a capture
+    related to it (the same version, or an edit of it), is one. When the run reaches the end of the history it
+    is 0: the policy was replaced for good, which is a change (the classifier keeps most such pages out).
+    """
+    j, end = i, min(len(prints), i + MAX_SUBSTITUTE_RUN)
+    while j < end and not same_version(base, prints[j], times[j]) and overlap(base, prints[j]) < SUBSTITUTE_OVERLAP:
+        j += 1
+    return j - i if j < end else 0
+
+
 def group_versions(captures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Versions and the capture->version map from policy captures (columns VERSION_INPUT_COLUMNS).
 
     Captures are taken per site in time order; a capture starts a new version when its version key
     differs from the current version's. A return to an earlier text is a new version, since the policy in
-    force did change. Windows: `changed_after` is the previous version's last capture and `valid_to` the
-    next version's first, so the change is known to lie in (changed_after, first_captured_at].
+    force did change. Substitute pages (see `substitute_run`) join no version and have no link.
+    Windows: `changed_after` is the previous version's last capture and `valid_to` the next version's
+    first, so the change is known to lie in (changed_after, first_captured_at].
     """
     versions: list[dict] = []
     links: list[dict] = []
@@ -212,13 +254,21 @@ def group_versions(captures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         return pd.DataFrame(versions), pd.DataFrame(links, columns=["capture_id", "site_id", "version_id"])
     df = captures.sort_values(["site_id", "captured_at", "capture_id"])
     for site_id, site in df.groupby("site_id", sort=True):
+        rows = list(site.itertuples(index=False))
+        fps = [prints.get(r.text or "") or prints.setdefault(r.text or "", fingerprint(r.text or "")) for r in rows]
+        times = [r.captured_at for r in rows]
         current: dict | None = None
         last = Fingerprint("", frozenset())
         n = 0
-        for row in site.itertuples(index=False):
-            text = row.text or ""
-            fp = prints.get(text) or prints.setdefault(text, fingerprint(text))
-            if current is None or not same_version(last, fp, row.captured_at):
+        skip_to = 0  # captures before this index are substitute pages already passed over
+        for i, (row, fp) in enumerate(zip(rows, fps, strict=True)):
+            if i < skip_to:
+                continue
+            changed = current is None or not same_version(last, fp, row.captured_at)
+            if changed and current is not None and (run := substitute_run(last, fps, times, i)):
+                skip_to = i + run
+                continue
+            if changed:
                 changed_after = current["last_captured_at"] if current else None
                 if current:
                     current["valid_to"] = row.captured_at
@@ -228,7 +278,7 @@ def group_versions(captures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "site_id": site_id,
                     "version_no": n,
                     "url": row.url,
-                    "text_sha256": text_hash(text),
+                    "text_sha256": text_hash(row.text or ""),
                     "payload_sha256": row.payload_sha256,
                     "first_captured_at": row.captured_at,
                     "last_captured_at": row.captured_at,

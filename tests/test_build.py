@@ -46,8 +46,17 @@ def test_build_materializes_every_table_and_is_idempotent(tmp_path: Path) -> Non
     first = build(db, [warc])
     assert first["ok"], first
     assert first["failed_checks"] == []
+    published = Path(first["published_db"])
+    assert published == tmp_path / "published" / "policy.duckdb"
+    assert Path(first["dashboard"]).read_text().startswith("<!doctype html>")
+    first_inode = published.stat().st_ino
     again = build(db, [warc])
     assert again["tables"] == first["tables"]  # a rerun neither duplicates nor loses rows
+    # every successful build swaps in a fresh copy (a new file, renamed over the old one), read-only
+    assert published.stat().st_ino != first_inode
+    assert not published.stat().st_mode & 0o222
+    with duckdb.connect(str(published), read_only=True) as pub:
+        assert pub.execute("select count(*) from policy_versions").fetchone()[0] == 2
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from captures").fetchone()[0] == 4
     assert con.execute("select fetch_status from captures where status_code = 404").fetchone()[0] == "http_error"

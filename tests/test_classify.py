@@ -92,3 +92,14 @@ def test_other_languages() -> None:
         "Pour toute question, contactez notre délégué à la protection des données. " * 6
     )
     assert policy_score(fr, "Politique de confidentialité") > POLICY_THRESHOLD
+
+
+@pytest.mark.parametrize("text", [POLICY, TERMS, COOKIE_WALL, NOT_POLICIES["article"][0], POLICY.upper()])
+def test_re2_concepts_agree_with_python_re(text: str) -> None:
+    # The concept patterns run on RE2 for speed; they must find what Python's re finds with the same patterns.
+    import re
+
+    from pipelines.classify import CONCEPT_PATTERNS
+
+    expected = sum(bool(re.search(p, text, re.I)) for p in CONCEPT_PATTERNS.values())
+    assert features(text)["concepts"] == expected

@@ -59,10 +59,10 @@ def test_dashboard_is_self_contained_and_escapes_archived_text(published: tuple[
     assert page.count("<svg") >= 4
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (scripts/chromium.sh installs it)")
-def test_dashboard_renders_its_charts_in_headless_chromium(published: tuple[dict, Path], tmp_path: Path) -> None:
-    summary, _ = published
-    url = Path(summary["dashboard"]).as_uri()
+def render_in_chromium(page: Path, work: Path) -> tuple[str, Path]:
+    """Open `page` in headless Chromium (no network, throwaway profile under `work`): (rendered DOM, screenshot)."""
+    assert CHROMIUM is not None
+    url = page.as_uri()
     flags = [
         CHROMIUM,
         "--headless",
@@ -72,14 +72,24 @@ def test_dashboard_renders_its_charts_in_headless_chromium(published: tuple[dict
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--user-data-dir={work / 'profile'}",
     ]
     dom = subprocess.run([*flags, "--dump-dom", url], capture_output=True, text=True, timeout=90, check=True).stdout
-    assert dom.count("<svg") >= 4 and "<polyline" in dom  # charts are in the rendered DOM
-    assert "<script" not in dom.lower()  # the archived <script> stayed text
-    assert "<title>policy-history dashboard</title>" in dom  # and did not get to rename the page
-    shot = tmp_path / "dashboard.png"
+    shot = work / "dashboard.png"
     subprocess.run(
         [*flags, f"--screenshot={shot}", "--window-size=1200,1600", url], capture_output=True, timeout=90, check=True
     )
+    return dom, shot
+
+
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (scripts/chromium.sh installs it)")
+
+
+@needs_chromium
+def test_dashboard_renders_its_charts_in_headless_chromium(published: tuple[dict, Path], tmp_path: Path) -> None:
+    summary, _ = published
+    dom, shot = render_in_chromium(Path(summary["dashboard"]), tmp_path)
+    assert dom.count("<svg") >= 4 and "<polyline" in dom  # charts are in the rendered DOM
+    assert "<script" not in dom.lower()  # the archived <script> stayed text
+    assert "<title>policy-history dashboard</title>" in dom  # and did not get to rename the page
     assert shot.stat().st_size > 10_000  # a blank page compresses to far less

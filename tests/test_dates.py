@@ -50,3 +50,12 @@ def test_no_cue_no_date_and_timestamps_rank_low() -> None:
 def test_confidence_is_lower_without_a_day() -> None:
     full, partial = stated_date("Last updated: March 3, 2019"), stated_date("Last updated: March 2019")
     assert full is not None and partial is not None and partial.confidence < full.confidence <= 1.0
+
+
+def test_cues_far_from_any_year_do_not_count_and_near_ones_do() -> None:
+    # The search only looks near years; a cue 300 characters before its date never counted, one just before does,
+    # however much cue-like filler ("as of", "updated") the text holds elsewhere.
+    filler = "Our pages are updated as of need and posted when ready. " * 200
+    assert stated_date("Last updated: " + "x" * 300 + " March 3, 2019") is None
+    found = stated_date(filler + "Last updated: March 3, 2019. " + filler + "Copyright 2021")
+    assert found is not None and found.value == date(2019, 3, 3)

@@ -124,3 +124,64 @@ def test_combined_page_keeps_the_privacy_part() -> None:
 def test_normalize_and_hash_ignore_markup_case_and_spacing() -> None:
     assert normalize("## Hello   **World**") == "hello world"
     assert text_hash("# A\n\nb") == text_hash("a B") != text_hash("a c")
+
+
+def test_policy_in_one_table_cell_keeps_its_paragraphs() -> None:
+    # Old sites lay a policy out in a table cell; trafilatura renders the cell as one markdown table row, which
+    # would make the whole policy one segment. The safeguard must give the paragraphs back.
+    paras = "".join(
+        f"<p>Paragraph {i}: we collect personal information such as your name and address when you order.</p>"
+        for i in range(12)
+    )
+    html = page(f"<table><tr><td>{paras}</td></tr></table>")
+    md = html_to_markdown(html)
+    lines = [line for line in md.splitlines() if line.strip()]
+    assert sum("we collect personal information" in line for line in lines) == 12
+    assert not any(line.lstrip().startswith("|") for line in lines)
+
+
+def test_page_is_parsed_once_and_trafilatura_reads_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[str] = []
+    seen: list[type] = []
+    real_load, real_extract = ex._load, ex.trafilatura.extract
+    monkeypatch.setattr(ex, "_load", lambda html: loads.append(html) or real_load(html))
+    monkeypatch.setattr(
+        ex.trafilatura, "extract", lambda page, **kw: seen.append(type(page)) or real_extract(page, **kw)
+    )
+    doc = extract(page(POLICY_BODY).encode(), "text/html")
+    assert doc.status == "ok" and len(loads) == 1
+    assert seen and all(t is not str for t in seen)  # a tree, never the HTML string parsed a second time
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        POLICY_BODY,
+        "We use cookies. Short one! A sentence with several words in it, and another clause; then more words here.",
+        "# Privacy Policy\n\n- Contact details you give us.\n- Usage data such as your IP address and browser type.",
+    ],
+)
+def test_fk_grade_matches_textstat(text: str) -> None:
+    textstat = pytest.importorskip("textstat")
+    clean = re.sub(r"<[^>]+>", " ", text)
+    assert ex.fk_grade(clean) == pytest.approx(textstat.flesch_kincaid_grade(clean), abs=0.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("# Privacy\n\nAcme Inc.\n\n" + re.sub(r"<[^>]+>", "", POLICY_BODY), "en"),
+        (
+            "# Politique de confidentialité\n\nNous collectons vos données personnelles lorsque vous créez un compte "
+            "sur notre site. Nous ne vendons jamais vos données à des tiers sans votre consentement explicite.",
+            "fr",
+        ),
+        (
+            "# Datenschutzerklärung\n\nWir erheben personenbezogene Daten nur, wenn Sie uns diese freiwillig "
+            "mitteilen. Ihre Daten werden nicht ohne Ihre ausdrückliche Einwilligung an Dritte weitergegeben.",
+            "de",
+        ),
+    ],
+)
+def test_language_of_the_prose(text: str, lang: str) -> None:
+    assert ex.language(text) == lang

@@ -12,7 +12,8 @@ from synthetic import build_warehouse
 
 from pipelines import warehouse
 
-QUERIES = Path(__file__).resolve().parent.parent / "docs" / "queries.md"
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "docs" / "queries.md"
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,19 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
 
 def documented_queries() -> list[str]:
     return re.findall(r"```sql\n(.*?)```", QUERIES.read_text(), re.S)
+
+
+def test_readme_shows_the_documented_queries() -> None:
+    """The README's "Querying the warehouse" SQL is the SQL tested here, so the two cannot drift apart."""
+
+    def squash(sql: str) -> str:
+        return " ".join(line.split("--")[0].strip() for line in sql.splitlines() if line.strip()).strip()
+
+    readme = " ".join(squash(b) for b in re.findall(r"```sql\n(.*?)```", (ROOT / "README.md").read_text(), re.S))
+    queries = documented_queries()
+    assert len(queries) == 2
+    for sql in queries:
+        assert squash(sql) in readme, sql
 
 
 def test_every_sql_model_states_its_grain() -> None:

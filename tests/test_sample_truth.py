@@ -1,12 +1,14 @@
 """The whole pipeline, through a real Dagster materialization, against the sample archive's ground truth."""
 
 import json
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from test_dashboard import needs_chromium, render_in_chromium
 
-from pipelines.build import build
+from pipelines.build import build, demo
 from pipelines.extract import normalize
 from pipelines.sample import write_sample
 
@@ -14,9 +16,9 @@ from pipelines.sample import write_sample
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("demo")
-    files = write_sample(out / "sample")
+    first = demo(out)  # what `policy-history demo` runs: the sample archive under out/sample, built and published
+    files = write_sample(out / "sample")  # the same files again (a pure function of the seed), for their paths
     db = out / "policy.duckdb"
-    first = build(db, [files.warc], sources=files.sources)
     rerun = build(db, [files.warc], sources=files.sources)
     return {"files": files, "db": db, "first": first, "rerun": rerun}
 
@@ -113,3 +115,27 @@ def test_unchanged_paragraphs_keep_their_segment_ids_across_versions(built: dict
             checked += 1
             assert len(found) == 1, f"{site}: {text[:60]!r} has ids {found}"
     assert checked > 20, "too few repeated paragraphs matched to test stability"
+
+
+def test_demo_publishes_a_read_only_copy_and_the_dashboard(built: dict) -> None:
+    published = Path(built["first"]["published_db"])
+    assert Path(built["first"]["dashboard"]).parent == published.parent == built["db"].parent / "published"
+    assert not published.stat().st_mode & 0o222  # read-only
+    con = duckdb.connect(str(published), read_only=True)
+    n_versions = con.execute("select count(*) from policy_versions").fetchone()[0]
+    con.close()
+    assert n_versions == built["first"]["tables"]["policy_versions"] > 0
+
+
+@needs_chromium
+def test_demo_dashboard_renders_its_charts_in_headless_chromium(built: dict, tmp_path: Path) -> None:
+    dom, shot = render_in_chromium(Path(built["rerun"]["dashboard"]), tmp_path)
+    # Four charts (prevalence, regulatory mentions, length, readability), each with at least one drawn series,
+    # and one timeline per site with versions.
+    assert dom.count('<svg class="chart"') == 4 and dom.count("<polyline") >= 4
+    assert 'class="empty"' not in dom  # no chart fell back to "no data"
+    n_sites = len(
+        {r["site_id"] for r in pd.read_csv(built["files"].truth_captures).to_dict("records") if r["is_policy"]}
+    )
+    assert dom.count('<svg class="timeline"') == n_sites
+    assert shot.stat().st_size > 10_000  # a blank page compresses to far less

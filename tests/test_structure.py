@@ -25,6 +25,7 @@ def test_definitions_load_with_expected_graph() -> None:
         "documents",
         "marts",
         "policy_versions",
+        "published",
         "segment_practices",
         "segments",
         "version_changes",

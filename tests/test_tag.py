@@ -144,3 +144,41 @@ def test_tag_cli_rejects_bad_line(monkeypatch: pytest.MonkeyPatch, capsys: pytes
 def test_tag_cli_missing_model(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     assert cli.main(["tag", "--model", str(tmp_path / "nope.joblib")]) == 1
     assert "no model" in capsys.readouterr().err
+
+
+GATE_TEXTS = [t for case in MARKER_CASES for t in case[1:]] + [
+    "We collect your name and email address when you register, and use it to send you newsletters.",
+    "Help us measure how visitors use the site; information about your device is stored for 90 days.",
+    "We will retain your data only as long as necessary and remove it after 30 days.",
+    "Questions? Contact our Privacy Officer at privacy@example.com or write to 1 Main Street, Suite 2.",
+    "We participate in the EU-U.S. Privacy Shield and the Data Privacy Framework (DPF).",
+    "California residents may exercise their rights under the CCPA; EU data subjects may contact our DPO.",
+    "We do not knowingly collect information from children under 13 without parental consent.",
+]
+
+
+@pytest.mark.parametrize("text", GATE_TEXTS)
+def test_trigger_gate_never_changes_tags(text: str) -> None:
+    assert tag_text(text) == tag_text(text, gated=False)
+
+
+def test_strong_category_is_not_diluted_by_passing_mentions() -> None:
+    """A security paragraph names the information it protects; it is not thereby about collection."""
+    text = (
+        "We use industry-standard encryption, firewalls and secure servers to protect your personal information "
+        "from unauthorized access, and no method of transmission over the Internet is completely secure."
+    )
+    tags = {t.category for t in tag_text(text)}
+    assert "Data Security" in tags
+    assert "First Party Collection/Use" not in tags
+
+
+def test_segment_without_a_firing_category_gets_its_strongest() -> None:
+    from pipelines.tag import FALLBACK_AT, THRESHOLDS, score_text
+
+    text = "Registered members may see offers from our sponsors on their account pages."
+    scores, _ = score_text(text)
+    fired = [c for c, s in zip(OPP115_CATEGORIES, scores, strict=False) if s >= THRESHOLDS[c]]
+    best = max(range(len(OPP115_CATEGORIES)), key=scores.__getitem__)
+    assert not fired and scores[best] >= FALLBACK_AT, "the sentence must exercise the fallback"
+    assert [t.category for t in tag_text(text) if t.category in OPP115_CATEGORIES] == [OPP115_CATEGORIES[best]]

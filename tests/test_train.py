@@ -13,7 +13,7 @@ import pytest
 from pipelines import cli
 from pipelines.opp115 import read_corpus, segments_of, split_of
 from pipelines.tag import load_tagger
-from pipelines.train import TrainedTagger, train
+from pipelines.train import DEFAULT_GRID, TrainedTagger, rules_scores, train
 
 # Synthetic segments per category: word material a policy would use, recombined at random.
 TEMPLATES = {
@@ -108,7 +108,7 @@ def test_train_tagger_cli_fits_loadable_model(tmp_path: Path, capsys: pytest.Cap
 
     # The same data and config give the same version; the test split does not enter the fingerprint.
     _write_policy(data, 12, [("Completely different test text about cookies.", ["Other"], 3)])
-    again = train(data, tmp_path / "again.joblib", grid=({"C": 4.0, "char": True}, {"C": 16.0, "char": False}))
+    again = train(data, tmp_path / "again.joblib", grid=DEFAULT_GRID)
     assert again["version"] == sidecar["version"]
 
 
@@ -130,3 +130,26 @@ def test_load_model_rejects_other_pickles(tmp_path: Path) -> None:
     joblib.dump({"something": 1}, path)
     with pytest.raises(ValueError):
         load_tagger(path)
+
+
+def test_rules_scores_feature_block() -> None:
+    """The rules block: one row per text, one column per category and marker, the rules' own scores."""
+    from pipelines.tag import LEXICON, score_text
+
+    texts = ["We encrypt your data with SSL and firewalls.", "Nothing to see here at all."]
+    block = rules_scores(texts).toarray()
+    assert block.shape == (2, len(LEXICON))
+    assert block[0].tolist() == score_text(texts[0])[0]
+    assert block[0, list(LEXICON).index("Data Security")] > 0.5
+    assert block[1].max() < block[0].max()
+
+
+def test_model_with_rules_features_saves_and_loads(tmp_path: Path) -> None:
+    data = tmp_path / "opp"
+    _synthetic_corpus(data, [1, 2, 3, 5, 6, 7])
+    out = tmp_path / "m.joblib"
+    sidecar = train(data, out, grid=({"C": 4.0, "char": False, "rules": True},))
+    assert sidecar["params"]["rules"] is True
+    tagger = load_tagger(out)
+    tags = tagger.tag_batch(["We retain the billing details for two years and then delete them."])
+    assert "Data Retention" in {t.category for t in tags[0]}

@@ -108,3 +108,45 @@ def test_canonical_line_masks_dates_and_ids_but_keeps_words() -> None:
         "Effective 2021-12-31, ref 99999999"
     )
     assert canonical_line("We sell data.") != canonical_line("We do not sell data.")
+
+
+HOME = (
+    "# Acme: widgets for everyone\n\nShop the new spring collection today.\n\nFree shipping on orders over $50.\n\n"
+    "Our customers love us: read their stories.\n\nSign up for our newsletter and get 10% off.\n"
+)
+
+
+def linked(texts: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Versions, and {capture_id: version_id} for the captures that joined one."""
+    versions, links = group_versions(captures(texts))
+    return versions, dict(zip(links["capture_id"], links["version_id"], strict=True))
+
+
+@pytest.mark.parametrize("n_home", [1, 2])
+def test_a_home_page_served_for_a_while_at_the_policy_url_is_no_version(n_home: int) -> None:
+    texts = [page(), *[HOME] * n_home, page()]
+    versions, links = linked(texts)
+    assert len(versions) == 1 and versions.iloc[0]["n_captures"] == 2
+    assert sorted(links) == ["acme-0", f"acme-{n_home + 1}"]  # the home page captures join no version
+
+
+def test_a_home_page_between_a_policy_and_its_edit_is_skipped_and_the_edit_is_a_version() -> None:
+    edited = page().replace("service providers", "advertising partners")
+    versions, links = linked([page(), HOME, edited])
+    assert list(versions["n_captures"]) == [1, 1] and "acme-1" not in links
+    assert versions.iloc[1]["changed_after"] == versions.iloc[0]["last_captured_at"]
+
+
+def test_a_policy_replaced_for_good_is_a_change() -> None:
+    # nothing related follows: the grouping cannot call it a stand-in (keeping such pages out is the classifier's job)
+    assert starts([page(), HOME, HOME]) == [0, 1]
+
+
+def test_a_flip_between_two_variants_of_a_policy_is_a_version_each_time() -> None:
+    # A members' variant rewrites most of the text but keeps part of it: related, so every flip counts.
+    members = (
+        "# Privacy Policy (members' area)\n\nLast updated: March 3, 2019\n\n## Information we collect\n\n"
+        "We collect your name and email address when you register.\n\n## Your profile\n\n"
+        "Members see your photos, your age and the city you chose to show on your profile.\n"
+    )
+    assert starts([page(), members, page(), members]) == [0, 1, 2, 3]

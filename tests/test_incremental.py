@@ -1,0 +1,95 @@
+"""Incremental stages: a rerun with nothing new does no extraction, segmenting, tagging or regrouping, and
+new input recomputes only what it touches. (The whole-build rerun is in test_sample_truth.)"""
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from synthetic import COLLECT, GDPR, HISTORY, build_warehouse, policy
+
+from pipelines import steps, warehouse
+from pipelines.extract import EXTRACTOR_VERSION, text_hash
+from pipelines.schema import TABLES
+from pipelines.store import RawStore
+from pipelines.tag import RulesTagger
+
+SITE = next(iter(HISTORY))
+
+
+def table_rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    return {name: sorted(map(repr, con.execute(f"SELECT * FROM {name}").fetchall())) for name in TABLES}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_warehouse(tmp_path_factory.mktemp("incremental") / "policy.duckdb")
+
+
+@pytest.fixture
+def db(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built warehouse: the tests change it."""
+    return Path(shutil.copy(built, tmp_path / "policy.duckdb"))
+
+
+def test_rerun_with_nothing_new_does_no_work(db: Path, tmp_path: Path) -> None:
+    empty_store = RawStore(tmp_path / "no-payloads-here")  # extraction would fail reading it
+    tagger = RulesTagger()
+    with warehouse.connect(db) as con:
+        before = table_rows(con)
+        assert steps.extract_documents(con, empty_store, [0])["extracted"] == 0
+        assert steps.segment_documents(con, [0])["documents"] == 0
+        assert steps.tag_segments(con, tagger, [0])["texts_tagged"] == 0
+        assert steps.build_versions(con, [0]).get("unchanged") == 1
+        assert steps.build_changes(con, tagger, [0]).get("unchanged") == 1
+        assert table_rows(con) == before
+
+
+def test_a_new_capture_recomputes_only_what_it_touches(db: Path) -> None:
+    tagger = RulesTagger()
+    text = policy(SITE, 2024, COLLECT, GDPR) + "\n\nWe now also keep a record of your consent choices for 24 months."
+    sha = text_hash(text + "payload")
+    when = datetime(2024, 6, 1)
+    with warehouse.connect(db) as con:
+        n_versions = con.execute("SELECT count(*) FROM policy_versions").fetchone()[0]
+        n_texts = con.execute("SELECT count(*) FROM tagged_texts").fetchone()[0]
+        warehouse.upsert(
+            con,
+            "captures",
+            [{"capture_id": sha, "site_id": SITE, "url": f"https://{SITE}.example/privacy", "captured_at": when,
+              "payload_sha256": sha, "fetch_status": "ok", "record_type": "response", "shard": 0}],
+        )  # fmt: skip
+        warehouse.upsert(
+            con,
+            "documents",
+            [{"payload_sha256": sha, "extractor_version": EXTRACTOR_VERSION, "status": "ok", "text": text,
+              "text_sha256": text_hash(text), "is_policy": True, "word_count": len(text.split())}],
+        )  # fmt: skip
+        assert steps.segment_documents(con, [0])["documents"] == 1
+        tagged = steps.tag_segments(con, tagger, [0])["texts_tagged"]
+        # only texts never seen before: the new paragraph, not the ones the site's earlier versions share
+        assert 1 <= tagged < n_texts
+        assert "unchanged" not in steps.build_versions(con, [0])
+        assert "unchanged" not in steps.build_changes(con, tagger, [0])
+        assert con.execute("SELECT count(*) FROM policy_versions").fetchone()[0] == n_versions + 1
+        assert con.execute("SELECT is_current FROM policy_versions WHERE payload_sha256 = ?", [sha]).fetchone()[0]
+        # and a second pass over the same inputs does nothing again
+        assert steps.build_versions(con, [0]).get("unchanged") == 1
+
+
+def test_a_changed_document_regroups_versions(db: Path) -> None:
+    with warehouse.connect(db) as con:
+        assert steps.build_versions(con, [0]).get("unchanged") == 1
+        con.execute("UPDATE documents SET stated_date = DATE '2001-01-01' WHERE payload_sha256 = "
+                    "(SELECT min(payload_sha256) FROM documents)")  # fmt: skip
+        assert "unchanged" not in steps.build_versions(con, [0])
+
+
+def test_raw_store_rewrites_an_empty_file(tmp_path: Path) -> None:
+    store = RawStore(tmp_path)
+    digest = store.put(b"payload", sync=False)
+    store.path(digest).write_bytes(b"")  # what an unflushed write can leave after a power cut
+    assert not store.has(digest)
+    store.put(b"payload")
+    assert store.has(digest) and store.get(digest) == b"payload"
