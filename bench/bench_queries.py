@@ -23,24 +23,11 @@ import duckdb
 
 from pipelines import warehouse
 from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.tag import OPP115_CATEGORIES
 
 VERSIONS_PER_SITE = 8
 SEGMENTS_PER_VERSION = 4
-CATEGORIES = [
-    "First Party Collection/Use",
-    "Third Party Sharing/Collection",
-    "User Choice/Control",
-    "User Access, Edit and Deletion",
-    "Data Retention",
-    "Data Security",
-    "Policy Change",
-    "Do Not Track",
-    "International and Specific Audiences",
-    "Other",
-    "gdpr",
-    "california",
-    "cookies",
-]
+CATEGORIES = [*OPP115_CATEGORIES, "gdpr", "california", "cookies"]
 
 # Each statement reads the parameters $sites, $texts, $ev; values never enter the SQL text.
 FILL = [

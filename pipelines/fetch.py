@@ -12,8 +12,6 @@ import base64
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -25,7 +23,7 @@ from pipelines.http import HttpError, TooLargeError
 from pipelines.ingest import IngestResult, fetch_status_for
 from pipelines.records import Capture
 from pipelines.sources import Sources, shard_of, url_key
-from pipelines.store import RawStore
+from pipelines.store import RawStore, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -98,18 +96,7 @@ class FetchIndex:
         return entry
 
     def put(self, key: str, entry: dict) -> None:
-        target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "w") as fh:
-                json.dump(entry, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self._path(key), json.dumps(entry).encode())
 
 
 def index_key(row: CdxRow) -> str:

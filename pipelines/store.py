@@ -13,6 +13,23 @@ import tempfile
 from pathlib import Path
 
 
+def write_atomic(target: Path, data: bytes, sync: bool = True) -> None:
+    """Write bytes to `target` through a temporary file in the same folder and a rename, so a crash never
+    leaves a half file under the real name. `sync=False` skips the fsync (the caller flushes in bulk)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def sha256(data: bytes) -> str:
     """Hex sha256 of bytes."""
     return hashlib.sha256(data).hexdigest()
@@ -45,19 +62,8 @@ class RawStore:
         target = self.path(digest)
         if self.has(digest):
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                # mtime=0 keeps the stored file byte-identical across runs.
-                fh.write(gzip.compress(data, compresslevel=6, mtime=0))
-                if sync:
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # mtime=0 keeps the stored file byte-identical across runs.
+        write_atomic(target, gzip.compress(data, compresslevel=6, mtime=0), sync)
         return digest
 
     @staticmethod

@@ -1,19 +1,8 @@
 -- length_readability_by_year: grain = one row per year (key year), over the policies in force on 31 December.
 -- Columns: year, n_sites, mean_words, median_words, p25_words, p75_words, mean_fk_grade, median_fk_grade
 -- (Flesch-Kincaid grade level of the version's document).
-with versions as (select * from stg_policy_versions),
+with in_force as (select * from stg_versions_in_force),
 documents as (select * from stg_documents),
-years as (
-    select unnest(range(cast(min(year(valid_from)) as integer), cast(max(year(valid_from)) as integer) + 1))
-        as year
-    from versions
-),
-in_force as (
-    -- the version in force at the end of each year: the latest one first seen by then
-    select y.year, v.site_id, arg_max(v.payload_sha256, v.valid_from) as payload_sha256
-    from years y join versions v on v.valid_from < make_date(y.year + 1, 1, 1)
-    group by y.year, v.site_id
-),
 latest_document as (
     select * from documents qualify row_number() over (partition by payload_sha256 order by extractor_version desc) = 1
 )

@@ -22,16 +22,7 @@ terms(term, pattern, marker) as (
         ('NAI', '\bNAI\b|(?i:network advertising initiative)', 'self_regulatory'),
         ('DAA', '\bDAA\b|(?i:digital advertising alliance|aboutads\.info|adchoices)', 'self_regulatory')
 ),
-years as (
-    select unnest(range(cast(min(year(valid_from)) as integer), cast(max(year(valid_from)) as integer) + 1))
-        as year
-    from versions
-),
-in_force as (
-    select y.year, v.site_id, arg_max(v.version_id, v.valid_from) as version_id
-    from years y join versions v on v.valid_from < make_date(y.year + 1, 1, 1)
-    group by y.year, v.site_id
-),
+in_force as (select * from stg_versions_in_force),
 latest_document as (
     select * from documents qualify row_number() over (partition by payload_sha256 order by extractor_version desc) = 1
 ),
