@@ -42,8 +42,8 @@ def version_changes(context: dg.AssetExecutionContext, policy_history: PolicyHis
 @dg.asset(
     deps=[version_changes],
     **{**COMMON, "group_name": "history"},
-    description="The SQL models of sql/staging and sql/marts, (re)created as views over the whole "
-    "warehouse; one model per file, each stating its grain.",
+    description="The SQL models of sql/staging and sql/marts, (re)created over the whole "
+    "warehouse (staging as views, marts as tables); one model per file, each stating its grain.",
 )
 def marts(policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()

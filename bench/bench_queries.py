@@ -3,12 +3,11 @@
 Fills a fresh warehouse with N policy versions (default 1,000,000: 125,000 sites x 8 versions, about the size
 of the best-known longitudinal corpus), their documents, segments (4 per version), practice tags (over a
 pool of distinct segment texts, as tags are keyed by text) and version changes; creates the SQL models of
-sql/ as the build does (warehouse.run_models); then runs the typical queries of docs/queries.md and the
-marts `--repeat` times each and prints p50 / p95 in ms. With --materialize, each model is also copied
-into a table first, to show what materializing the marts at build time would buy.
+sql/ as the build does (warehouse.run_models: staging views, mart tables) and prints how long that took;
+then runs the typical queries of docs/queries.md and the marts `--repeat` times each and prints p50 / p95 in ms.
 
     uv run python -m bench.bench_queries                     # 1M versions
-    uv run python -m bench.bench_queries --versions 100000 --repeat 10 --materialize
+    uv run python -m bench.bench_queries --versions 100000 --repeat 10
 """
 
 from __future__ import annotations
@@ -151,20 +150,21 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--versions", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=20)
-    ap.add_argument("--materialize", action="store_true", help="also time the marts copied into tables")
     ap.add_argument("--db", type=Path, default=None, help="warehouse file (default: a temporary one)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-queries-") as tmp:
         db = args.db or Path(tmp) / "policy.duckdb"
         with warehouse.connect(db) as con:
             secs = fill(con, args.versions)
+            started = time.monotonic()
             models = warehouse.run_models(con)
+            built = time.monotonic() - started
             n = con.execute("SELECT count(*), count(DISTINCT site_id) FROM policy_versions").fetchone()
             segs = con.execute("SELECT count(*) FROM segments").fetchone()[0]
             tags = con.execute("SELECT count(*) FROM segment_practices").fetchone()[0]
             print(
                 f"warehouse: {n[0]} policy_versions of {n[1]} sites, {segs} segments, {tags} tags; "
-                f"generated in {secs:.1f} s; {len(models)} models as views"
+                f"generated in {secs:.1f} s; {len(models)} models built in {built:.1f} s"
             )
             sites = [
                 r[0]
@@ -172,26 +172,11 @@ def main(argv: list[str] | None = None) -> int:
                     "SELECT site_id FROM policy_versions USING SAMPLE 50 ROWS (reservoir, 7)"
                 ).fetchall()
             ]
-            rows = [
-                ("views", name, time_query(con, sql, per_site, sites, args.repeat)) for name, sql, per_site in QUERIES
-            ]
-            if args.materialize:
-                took = {}
-                for m in models:
-                    started = time.monotonic()
-                    con.execute(f"CREATE TABLE {m}_t AS SELECT * FROM {m}")
-                    con.execute(f"DROP VIEW {m}")
-                    con.execute(f"ALTER TABLE {m}_t RENAME TO {m}")
-                    took[m] = round(time.monotonic() - started, 1)
-                print(f"materializing {len(models)} models as tables: {sum(took.values()):.1f} s; {took}")
-                rows += [
-                    ("tables", name, time_query(con, sql, per_site, sites, args.repeat))
-                    for name, sql, per_site in QUERIES
-                ]
-        print(f"{'models':<7} {'query':<34} {'p50 ms':>9} {'p95 ms':>9} {'runs':>5}   (after one warm-up)")
-        for kind, name, ms in rows:
+            rows = [(name, time_query(con, sql, per_site, sites, args.repeat)) for name, sql, per_site in QUERIES]
+        print(f"{'query':<34} {'p50 ms':>9} {'p95 ms':>9} {'runs':>5}   (after one warm-up)")
+        for name, ms in rows:
             flag = "" if p95(ms) < 200 else "  > 200 ms"
-            print(f"{kind:<7} {name:<34} {statistics.median(ms):9.1f} {p95(ms):9.1f} {len(ms):>5}{flag}")
+            print(f"{name:<34} {statistics.median(ms):9.1f} {p95(ms):9.1f} {len(ms):>5}{flag}")
     return 0
 
 

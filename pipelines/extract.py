@@ -48,7 +48,7 @@ from pipelines.classify import POLICY_THRESHOLD, policy_score
 from pipelines.dates import StatedDate, stated_date
 from pipelines.pdf import pdf_title, pdf_to_text
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.3.1"
 MAX_HTML_BYTES = 8 * 1024 * 1024  # a payload (after decompression) larger than this is not a policy page
 MAX_COMPRESSION_RATIO = 100  # a gzip payload inflating more than this is treated as a bomb
 PARSE_SECONDS = 20.0  # wall-clock budget of one extraction, enforced where a timer can be armed
@@ -459,6 +459,29 @@ def decode(payload: bytes, content_type: str | None = None) -> str:
     return payload.decode("windows-1252", errors="replace")
 
 
+# Cloudflare's e-mail protection replaces each address by "[email protected]" in an element carrying the
+# address XOR-ed with a random key that changes on every fetch; decoded, the text shows the real address.
+_CF_EMAIL = re.compile(
+    r"<(a|span)\b[^>]*?\bdata-cfemail=[\"']?([0-9a-fA-F]{4,})[\"']?[^>]*>.{0,400}?</\1\s*>", re.I | re.S
+)
+
+
+def cf_email(hex_: str) -> str:
+    """The address behind one Cloudflare data-cfemail value ('' when it is not one)."""
+    try:
+        data = bytes.fromhex(hex_)
+    except ValueError:
+        return ""
+    return bytes(b ^ data[0] for b in data[1:]).decode("utf-8", "replace") if data else ""
+
+
+def decode_cf_emails(html: str) -> str:
+    """The page with every Cloudflare-protected address element replaced by the address itself."""
+    if "data-cfemail" not in html:
+        return html
+    return _CF_EMAIL.sub(lambda m: html_lib.escape(cf_email(m.group(2))), html)
+
+
 _MARKUP = re.compile(r"[#*_>`|\[\]()-]+")
 
 
@@ -550,6 +573,7 @@ def _main_text(payload: bytes, content_type: str | None) -> tuple[str, str, lxml
     text = decode(payload, content_type)
     if kind == "text":
         return text.strip(), "", None
+    text = decode_cf_emails(text)
     root = _load(text)  # parsed once: trafilatura, the safeguard and the date fallback all read this tree
     return html_to_markdown(text, root), _title(text), root
 

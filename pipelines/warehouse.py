@@ -153,11 +153,23 @@ def model_files() -> list[Path]:
 
 
 def run_models(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """(Re)create every SQL model as a view named after its file; return the model names."""
+    """(Re)create every SQL model under its file's name; return the model names.
+
+    Staging models are views (cheap renames over base tables); marts are tables, computed once per build,
+    because dashboards and analysts query them over and over and a view would redo the work on every read
+    (seconds per query at a million versions, against milliseconds for a table).
+    """
     names = []
     for path in model_files():
-        name = path.stem
-        con.execute(f"CREATE OR REPLACE VIEW {name} AS\n{path.read_text()}")
+        name, kind = path.stem, "TABLE" if path.parent.name == "marts" else "VIEW"
+        existing = con.execute(
+            "SELECT 'VIEW' FROM duckdb_views() WHERE view_name = ? AND NOT internal "
+            "UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = ?",
+            [name, name],
+        ).fetchone()
+        if existing and existing[0] != kind:
+            con.execute(f"DROP {existing[0]} {name}")  # a model that changed kind since the last build
+        con.execute(f"CREATE OR REPLACE {kind} {name} AS\n{path.read_text()}")
         names.append(name)
     return names
 

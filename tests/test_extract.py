@@ -185,3 +185,20 @@ def test_fk_grade_matches_textstat(text: str) -> None:
 )
 def test_language_of_the_prose(text: str, lang: str) -> None:
     assert ex.language(text) == lang
+
+
+def _cf_protect(address: str, key: int) -> str:
+    hex_ = bytes([key, *(b ^ key for b in address.encode())]).hex()
+    return (
+        f'<a href="/cdn-cgi/l/email-protection" class="__cf_email__" data-cfemail="{hex_}">[email&#160;protected]</a>'
+    )
+
+
+def test_cloudflare_protected_addresses_are_decoded_whatever_the_key() -> None:
+    page = "<html><body><h1>Privacy Policy</h1><p>Write to {a} with any question about your data.</p></body></html>"
+    texts = {
+        extract(page.format(a=_cf_protect("privacy@acme.example", key)).encode(), "text/html").text for key in (7, 200)
+    }
+    assert len(texts) == 1  # the random key of each fetch leaves no trace
+    (text,) = texts
+    assert "privacy@acme.example" in text and "protected" not in text

@@ -8,30 +8,42 @@
 with versions as (select * from stg_policy_versions),
 documents as (select * from stg_documents),
 practices as (select * from stg_version_practices),
-terms(term, pattern, marker) as (
-    values
-        ('GDPR', '(?i:\bgdpr\b|general data protection regulation)', 'gdpr'),
-        ('CCPA/CPRA', '\bCCPA\b|\bCPRA\b|(?i:california consumer privacy act|california privacy rights act)',
-         'california'),
-        ('Safe Harbor', '(?i:safe harbou?r[^.]{0,120}\b(?:u\.?s|eu|swiss|commerce|framework|privacy|principles)\b|'
-         || '\b(?:u\.?s|eu|swiss)\b[^.]{0,40}safe harbou?r)', 'safe_harbor'),
-        ('Privacy Shield', '(?i:privacy shield)', 'privacy_shield'),
-        ('Data Privacy Framework', '(?i:data privacy framework)', 'data_privacy_framework'),
-        ('Do Not Track', '(?i:do[- ]not[- ]track)', 'do_not_track'),
-        ('TRUSTe', '\bTRUSTe\b|(?i:trustarc)', 'self_regulatory'),
-        ('NAI', '\bNAI\b|(?i:network advertising initiative)', 'self_regulatory'),
-        ('DAA', '\bDAA\b|(?i:digital advertising alliance|aboutads\.info|adchoices)', 'self_regulatory')
+terms(term, marker) as (
+    values ('GDPR', 'gdpr'), ('CCPA/CPRA', 'california'), ('Safe Harbor', 'safe_harbor'),
+           ('Privacy Shield', 'privacy_shield'), ('Data Privacy Framework', 'data_privacy_framework'),
+           ('Do Not Track', 'do_not_track'), ('TRUSTe', 'self_regulatory'), ('NAI', 'self_regulatory'),
+           ('DAA', 'self_regulatory')
 ),
 in_force as (select * from stg_versions_in_force),
 latest_document as (
     select * from documents qualify row_number() over (partition by payload_sha256 order by extractor_version desc) = 1
 ),
+version_text as (
+    select v.version_id, coalesce(d.text, '') as text from versions v left join latest_document d using (payload_sha256)
+),
+text_hits as (
+    -- each version searched once, not once per year it stays in force; constant patterns, compiled once
+    -- (a pattern read from a column would be recompiled for every row)
+    select version_id,
+        regexp_matches(text, '(?i:\bgdpr\b|general data protection regulation)') as "GDPR",
+        regexp_matches(text, '\bCCPA\b|\bCPRA\b|(?i:california consumer privacy act|california privacy rights act)')
+            as "CCPA/CPRA",
+        regexp_matches(text, '(?i:safe harbou?r[^.]{0,120}\b(?:u\.?s|eu|swiss|commerce|framework|privacy|principles)\b|'
+            || '\b(?:u\.?s|eu|swiss)\b[^.]{0,40}safe harbou?r)') as "Safe Harbor",
+        regexp_matches(text, '(?i:privacy shield)') as "Privacy Shield",
+        regexp_matches(text, '(?i:data privacy framework)') as "Data Privacy Framework",
+        regexp_matches(text, '(?i:do[- ]not[- ]track)') as "Do Not Track",
+        regexp_matches(text, '\bTRUSTe\b|(?i:trustarc)') as "TRUSTe",
+        regexp_matches(text, '\bNAI\b|(?i:network advertising initiative)') as "NAI",
+        regexp_matches(text, '\bDAA\b|(?i:digital advertising alliance|aboutads\.info|adchoices)') as "DAA"
+    from version_text
+),
+markers as (select distinct version_id, category from practices),
 version_terms as (
-    -- each version searched once, not once per year it stays in force
-    select v.version_id, t.term, regexp_matches(coalesce(d.text, ''), t.pattern) as in_text,
-           exists (select 1 from practices p where p.version_id = v.version_id and p.category = t.marker)
-               as has_marker
-    from versions v cross join terms t left join latest_document d using (payload_sha256)
+    select h.version_id, h.term, h.in_text, m.version_id is not null as has_marker
+    from (unpivot text_hits on columns(* exclude (version_id)) into name term value in_text) h
+    join terms t using (term)
+    left join markers m on m.version_id = h.version_id and m.category = t.marker
 ),
 site_counts as (select year, count(*) as n_sites from in_force group by year)
 select f.year, vt.term, s.n_sites,
