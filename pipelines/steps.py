@@ -132,8 +132,7 @@ def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shar
     """Replace the shards' captures with the staged rows; add payloads not yet known. One transaction."""
     cols = ", ".join(TABLES["captures"].column_names)
     where, params = _in_shards(shards)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with warehouse.transaction(con):
         con.execute("CREATE OR REPLACE TEMP TABLE _staged AS SELECT * FROM read_parquet(?)", [files])
         # A revisit takes the payload of a response with the same archive digest; of two records of one
         # capture (url, time, digest) the first read wins, responses before revisits.
@@ -171,10 +170,6 @@ def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shar
         )
         con.execute("DROP TABLE _staged")
         con.execute("DROP TABLE _resolved")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return n
 
 

@@ -27,6 +27,18 @@ STAGE_STATE_DDL = (
 
 
 @contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block in one transaction: committed at its end, rolled back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+@contextmanager
 def connect(db_path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse, creating its base tables when writable."""
     if not read_only:
@@ -65,17 +77,12 @@ def replace(
     table = TABLES[table_name]
     df = frame(table, rows)
     cols = ", ".join(table.column_names)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(f"DELETE FROM {table.name}" + (f" WHERE {where}" if where else ""), list(params))
         if len(df):
             con.register("_incoming", df)
             con.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM _incoming")
             con.unregister("_incoming")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return len(df)
 
 
@@ -86,8 +93,7 @@ def upsert(con: duckdb.DuckDBPyConnection, table_name: str, rows: Iterable[dict]
     if not len(df):
         return 0
     keys = df[list(table.key)].drop_duplicates()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.register("_keys", keys)
         on = " AND ".join(f"t.{k} = k.{k}" for k in table.key)
         con.execute(f"DELETE FROM {table.name} t USING _keys k WHERE {on}")
@@ -96,10 +102,6 @@ def upsert(con: duckdb.DuckDBPyConnection, table_name: str, rows: Iterable[dict]
         cols = ", ".join(table.column_names)
         con.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM _incoming")
         con.unregister("_incoming")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return len(df)
 
 
@@ -116,8 +118,7 @@ def upsert_parquet(con: duckdb.DuckDBPyConnection, table_name: str, paths: Seque
     cols = ", ".join(table.column_names)
     select = ", ".join(c if c in present else f"NULL AS {c}" for c in table.column_names)
     on = " AND ".join(f"t.{k} = s.{k}" for k in table.key)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {select} FROM read_parquet(?, union_by_name = true)",
             [files],
@@ -127,10 +128,6 @@ def upsert_parquet(con: duckdb.DuckDBPyConnection, table_name: str, paths: Seque
         )
         n = con.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM _staged").fetchone()[0]
         con.execute("DROP TABLE _staged")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return n
 
 
