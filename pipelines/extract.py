@@ -48,7 +48,7 @@ from pipelines.classify import POLICY_THRESHOLD, policy_score
 from pipelines.dates import StatedDate, stated_date
 from pipelines.pdf import pdf_title, pdf_to_text
 
-EXTRACTOR_VERSION = "0.3.1"
+EXTRACTOR_VERSION = "0.3.2"
 MAX_HTML_BYTES = 8 * 1024 * 1024  # a payload (after decompression) larger than this is not a policy page
 MAX_COMPRESSION_RATIO = 100  # a gzip payload inflating more than this is treated as a bomb
 PARSE_SECONDS = 20.0  # wall-clock budget of one extraction, enforced where a timer can be armed
@@ -315,6 +315,31 @@ def _stats(markdown: str) -> _Stats:
     return _Stats(words, prose, table)
 
 
+def keep_part_titles(root: lxml.html.HtmlElement) -> list[str]:
+    """The titles of privacy-policy or terms parts of the page set in `<header>` elements, which are turned into
+    `<div>`s in place so that a reading keeps the titles `focus_privacy` cuts a combined page by.
+
+    HTML5 puts a part's title in a `<header>` as readily as a page's banner, and our walk (and often trafilatura)
+    drops every `<header>` as a banner. Only legal-part titles are kept: other section headers are as often those
+    of hidden dialogs ("Your session has expired") as of the text, and would add lines that come and go.
+    """
+    kept: list[str] = []
+    for el in list(root.iter("header")):
+        if next(el.iter("nav", "ul", "ol", "form", "menu"), None) is not None:
+            continue
+        titles = [
+            t
+            for h in el.iter(*_HEADINGS)
+            if next(h.iter("a"), None) is None  # a site's logo is a linked heading
+            and (t := " ".join(h.text_content().split()))
+            and (_PRIVACY_HEAD.match(t) or _TERMS_HEAD.match(t))
+        ]
+        if titles and sum(len(t.split()) for t in titles) >= 0.6 * len(el.text_content().split()):
+            el.tag = "div"
+            kept += titles
+    return kept
+
+
 def main_markdown(html: str, root: lxml.html.HtmlElement | None = None) -> tuple[str, str]:
     """(markdown, name of the reading used) for the main content of a page, before the privacy focus.
 
@@ -322,13 +347,15 @@ def main_markdown(html: str, root: lxml.html.HtmlElement | None = None) -> tuple
     its own), it is stripped of boilerplate containers in place (`strip_boilerplate`).
     """
     root = _load(html) if root is None else root
-    first = tuned(html if root is None else root)
     if root is None:
-        return first, "tuned"
+        return tuned(html), "tuned"
+    titles = keep_part_titles(root)
+    first = tuned(root)
     heads, items = structure_of(strip_boilerplate(root))
     st = _stats(first)
-    normed = _norm(first) if len(heads) >= 3 or len(items) >= 3 else ""
-    lost = any(len(marks) >= 3 and _kept(marks, normed) < 0.7 for marks in (heads, items))
+    normed = _norm(first) if len(heads) >= 3 or len(items) >= 3 or titles else ""
+    # losing one part title is enough: a combined page can no longer be cut to its privacy part
+    lost = _kept(titles, normed) < 1 or any(len(m) >= 3 and _kept(m, normed) < 0.7 for m in (heads, items))
     flat = st.table > 0.5 * st.words
     if not lost and not flat and st.words >= 150 and st.density >= 0.5:
         return first, "tuned"
@@ -397,8 +424,13 @@ def focus_privacy(markdown: str) -> str:
     """
     lines = markdown.splitlines()
     heads = [(i, *h) for i, line in enumerate(lines) if (h := _heading(line))]
+    # "User Agreement and Privacy Policy" titles the combined page, not its privacy part
     start = next(
-        ((i, lvl) for i, lvl, t in heads if _PRIVACY_HEAD.match(t) and not _NOT_TITLE.match(t) and len(t) < 90),
+        (
+            (i, lvl)
+            for i, lvl, t in heads
+            if _PRIVACY_HEAD.match(t) and not _NOT_TITLE.match(t) and not _TERMS_HEAD.match(t) and len(t) < 90
+        ),
         None,
     )
     if start is None:

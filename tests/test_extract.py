@@ -121,6 +121,32 @@ def test_combined_page_keeps_the_privacy_part() -> None:
     assert focus_privacy(plain) == plain  # no terms section: nothing cut
 
 
+def test_section_headers_are_content_and_combined_title_is_not_the_privacy_part() -> None:
+    # A user agreement and a privacy policy on one page, each part titled in an HTML5 <header> (trafilatura drops
+    # them); the site's banner (logo link and menu) is a <header> too and stays out.
+    def part(title: str, paragraphs: str) -> str:
+        return f"<div class='row'><header class='text-center'><h2>{title}</h2></header><hr>{paragraphs}</div>"
+
+    def terms(n: int) -> str:
+        return "".join(
+            f"<p>Paragraph {i} of part {n} on warranties, liability and arbitration of disputes.</p>" for i in range(8)
+        )
+
+    privacy = "".join(
+        f"<p>We collect personal information item {i} and protect it with reasonable care.</p>" for i in range(40)
+    )
+    parts = ["I. RULES OF USAGE", "II. MONITORING OF USER CONTENT", "III. REGISTRATION AND ACCOUNTS"]
+    body = (
+        "<header><h1><a href='/'>Acme News</a></h1><nav><a href='/'>Home</a> <a href='/x'>Sports</a></nav></header>"
+        + part("User Agreement and Privacy Policy", "<p>Last Revised: December 23, 2013</p>")
+        + "".join(part(title, terms(n)) for n, title in enumerate(parts))
+        + part("PRIVACY POLICY", privacy)
+    )
+    md = html_to_markdown(f"<html><head><title>Acme</title></head><body>{body}</body></html>")
+    assert md.startswith("## PRIVACY POLICY")
+    assert "item 39" in md and "warranties" not in md and "Sports" not in md
+
+
 def test_normalize_and_hash_ignore_markup_case_and_spacing() -> None:
     assert normalize("## Hello   **World**") == "hello world"
     assert text_hash("# A\n\nb") == text_hash("a B") != text_hash("a c")
