@@ -22,8 +22,8 @@ from pipelines.publish import publish, published_dir
 )
 def policy_versions(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()
-    with warehouse.connect(policy_history.db_path) as con:
-        stats = steps.build_versions(con, shard_numbers(context))
+    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = steps.build_versions(con, shard_numbers(context), pool)
         return result(con, stats, [checks.ONE_CURRENT_VERSION, checks.VERSION_WINDOWS_ORDERED], started)
 
 
@@ -48,7 +48,9 @@ def version_changes(context: dg.AssetExecutionContext, policy_history: PolicyHis
 def marts(policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()
     with warehouse.connect(policy_history.db_path) as con:
-        names = warehouse.run_models(con)
+        names = warehouse.build_models(con)
+        if names is None:  # built from this very data and SQL already
+            return result(con, {"unchanged": 1}, started=started)
         counts = {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
         return result(con, counts, started=started)
 
@@ -68,6 +70,7 @@ def published(policy_history: PolicyHistory) -> dg.MaterializeResult:
         "parquet_dir": dg.MetadataValue.path(summary["parquet_dir"]),
         "dashboard_bytes": dg.MetadataValue.int(summary["dashboard_bytes"]),
         "exported": dg.MetadataValue.int(len(summary["exported"])),
+        "unchanged": dg.MetadataValue.bool(summary["unchanged"]),
         "seconds": dg.MetadataValue.float(round(time.monotonic() - started, 3)),
     }
     return dg.MaterializeResult(metadata=metadata)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import itertools
 import logging
 import os
 import shutil
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_context
+from operator import itemgetter
 from pathlib import Path
 from types import ModuleType
 
@@ -50,6 +52,7 @@ PARALLEL_MIN_DOCS = 64  # below this a process pool costs more than it saves
 EXTRACT_BATCH = 32
 SEGMENT_BATCH = 200
 TAG_BATCH = 2000
+VERSION_CHUNK = 100  # sites a versions job groups: its texts are what a job holds in memory
 
 
 @dataclass(frozen=True)
@@ -508,11 +511,6 @@ def _shard_prints(
     return {s: hashlib.sha256("\n".join(parts).encode()).hexdigest() for s, parts in got.items()}
 
 
-def _unchanged(con: duckdb.DuckDBPyConnection, stage: str, prints: dict[int, str]) -> bool:
-    done = warehouse.stage_fingerprints(con, stage)
-    return all(done.get(s) == p for s, p in prints.items())
-
-
 def _versions_prints(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> dict[int, str]:
     where, params = _in_shards(shards)
     sql = f"""
@@ -525,29 +523,76 @@ def _versions_prints(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> d
     return _shard_prints(con, [(sql, [*params, EXTRACTOR_VERSION])], shards, _code_identity(versions_module))
 
 
-def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> dict[str, int]:
+def _stale(con: duckdb.DuckDBPyConnection, stage: str, prints: dict[int, str]) -> list[int]:
+    """The shards whose inputs differ from those `stage` last ran on."""
+    done = warehouse.stage_fingerprints(con, stage)
+    return [s for s, p in prints.items() if done.get(s) != p]
+
+
+def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: Pool | None = None) -> dict[str, int]:
     """Group the policy captures of every site of these shards into versions (their rows replaced).
 
-    Skipped when the shards' policy captures and documents, and the grouping code, are those of the last run.
+    A shard is skipped when its policy captures and documents, and the grouping code, are those of the last
+    run. The others are grouped on the pool, VERSION_CHUNK sites a job: memory holds the texts of the jobs in
+    flight, never a whole shard's, and the jobs of all stale shards share the workers.
     """
     prints = _versions_prints(con, shards)
-    if _unchanged(con, "policy_versions", prints):
+    stale = _stale(con, "policy_versions", prints)
+    if not stale:
         return {"versions": 0, "sites": 0, "unchanged": 1}
-    where, params = _in_shards(shards)
+    where, params = _in_shards(stale)
+    n = con.execute(f"SELECT count(*) FROM captures WHERE {where} AND fetch_status = 'ok'", params).fetchone()[0]
+    sites = con.execute(f"SELECT DISTINCT shard, site_id FROM captures WHERE {where} ORDER BY 1, 2", params).fetchall()
+    chunks: list[tuple[int, list[str]]] = []
+    for shard, rows in itertools.groupby(sites, key=itemgetter(0)):
+        ids = [site for _, site in rows]
+        chunks += [(shard, ids[i : i + VERSION_CHUNK]) for i in range(0, len(ids), VERSION_CHUNK)]
+    out: dict[int, list[tuple[pd.DataFrame, pd.DataFrame]]] = {s: [] for s in stale}
+    with _pool_or_local(pool, n) as p:
+        jobs = ((_group_chunk, shard, _version_input(con, chunk)) for shard, chunk in chunks)
+        for shard, versions, links in p.run(_call, jobs):
+            out[shard].append((versions, links))
+    n_versions = n_sites = 0
+    for shard, parts in out.items():
+        versions = pd.concat([v for v, _ in parts if len(v)] or [pd.DataFrame()], ignore_index=True)
+        links = pd.concat([lk for _, lk in parts if len(lk)] or [pd.DataFrame()], ignore_index=True)
+        where, params = _sites_of([shard])
+        warehouse.replace(con, "policy_versions", versions, where, params)
+        warehouse.replace(con, "capture_versions", links, where, params)
+        # recorded last: a crash before this leaves the shard stale, to be regrouped by the next run
+        warehouse.set_stage_fingerprints(con, "policy_versions", {shard: prints[shard]})
+        n_versions += len(versions)
+        n_sites += versions["site_id"].nunique() if len(versions) else 0
+    return {"versions": n_versions, "sites": n_sites, "shards": len(stale)}
+
+
+def _version_input(con: duckdb.DuckDBPyConnection, sites: list[str]) -> pd.DataFrame:
+    """The policy captures of these sites (columns versions.VERSION_INPUT_COLUMNS), each text held once."""
+    con.register("_sites", pd.DataFrame({"site_id": sites}))
     df = con.execute(
-        f"""
-        SELECT c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.text,
-               d.stated_date, d.word_count
-        FROM captures c JOIN documents d USING (payload_sha256)
-        WHERE c.{where} AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
+        """
+        SELECT c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date, d.word_count
+        FROM captures c JOIN _sites USING (site_id) JOIN documents d USING (payload_sha256)
+        WHERE c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
         """,
-        [*params, EXTRACTOR_VERSION],
+        [EXTRACTOR_VERSION],
     ).df()
-    versions, links = group_versions(df)
-    warehouse.replace(con, "policy_versions", versions, *_sites_of(shards))
-    warehouse.replace(con, "capture_versions", links, *_sites_of(shards))
-    warehouse.set_stage_fingerprints(con, "policy_versions", prints)
-    return {"versions": len(versions), "sites": versions["site_id"].nunique() if len(versions) else 0}
+    # one string object per distinct text, however many captures share it (and pickled once to a worker)
+    texts = dict(
+        con.execute(
+            """SELECT payload_sha256, any_value(text) FROM documents
+               WHERE extractor_version = ? AND payload_sha256 IN (SELECT unnest(?)) GROUP BY 1""",
+            [EXTRACTOR_VERSION, df["payload_sha256"].unique().tolist()],
+        ).fetchall()
+    )
+    con.unregister("_sites")
+    df["text"] = df["payload_sha256"].map(texts)
+    return df
+
+
+def _group_chunk(shard: int, df: pd.DataFrame) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+    """group_versions over one chunk of sites (run on a worker), tagged with the chunk's shard."""
+    return (shard, *group_versions(df))
 
 
 def _changes_prints(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int]) -> dict[int, str]:
@@ -583,15 +628,29 @@ def _changes_prints(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequ
 def build_changes(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int]) -> dict[str, int]:
     """Compare every pair of consecutive versions of the sites of these shards (their rows replaced).
 
-    Skipped when the shards' versions, their segments and tags, and the diff code are those of the last run.
+    Shard by shard; a shard is skipped when its versions, their segments and tags, and the diff code are those
+    of the last run.
     """
     prints = _changes_prints(con, tagger, shards)
-    if _unchanged(con, "version_changes", prints):
+    stale = _stale(con, "version_changes", prints)
+    if not stale:
         return {"changes": 0, "unchanged": 1}
-    where, params = _sites_of(shards)
+    n = 0
+    for shard in stale:
+        where, params = _sites_of([shard])
+        changes = _shard_changes(con, tagger, where, params)
+        warehouse.replace(con, "version_changes", changes, where, params)
+        warehouse.set_stage_fingerprints(con, "version_changes", {shard: prints[shard]})
+        n += len(changes)
+    return {"changes": n, "shards": len(stale)}
+
+
+def _shard_changes(con: duckdb.DuckDBPyConnection, tagger: Tagger, where: str, params: list[object]) -> pd.DataFrame:
+    """The version changes of the sites `where` selects, from their versions, texts, segments and tags."""
     versions = con.execute(f"SELECT * FROM policy_versions WHERE {where}", params).df()
-    payloads = list(versions["payload_sha256"]) if len(versions) else []
-    con.register("_v", pd.DataFrame({"payload_sha256": payloads}))
+    if not len(versions):
+        return pd.DataFrame()
+    con.register("_v", pd.DataFrame({"payload_sha256": list(versions["payload_sha256"])}))
     texts = dict(
         con.execute(
             "SELECT payload_sha256, text FROM documents JOIN _v USING (payload_sha256) WHERE extractor_version = ?",
@@ -611,7 +670,4 @@ def build_changes(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequen
     ).fetchall():
         practices.setdefault(sha, set()).add(cat)
     con.unregister("_v")
-    changes = diff_versions(versions, texts, segs, practices) if len(versions) else pd.DataFrame()
-    warehouse.replace(con, "version_changes", changes, where, params)
-    warehouse.set_stage_fingerprints(con, "version_changes", prints)
-    return {"changes": len(changes)}
+    return diff_versions(versions, texts, segs, practices)

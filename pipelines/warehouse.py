@@ -7,6 +7,7 @@ Values always travel as parameters or registered DataFrames, never inside SQL te
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,14 +29,28 @@ STAGE_STATE_DDL = (
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run the block in one transaction: committed at its end, rolled back if it raises."""
+    """Run the block in one transaction: committed at its end, rolled back if it raises.
+
+    Every load goes through here, and each one bumps the warehouse's data generation in the same transaction:
+    what is derived from the whole warehouse (marts, the published copy) is stale exactly when the generation
+    moved since it was made.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
         yield
+        con.execute(
+            "INSERT INTO stage_state VALUES ('generation', 0, '1') ON CONFLICT DO UPDATE "
+            "SET fingerprint = CAST(CAST(stage_state.fingerprint AS BIGINT) + 1 AS VARCHAR)"
+        )
     except BaseException:
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+def generation(con: duckdb.DuckDBPyConnection) -> int:
+    """How many load transactions the warehouse has committed (see `transaction`)."""
+    return int(stage_fingerprints(con, "generation").get(0, 0))
 
 
 @contextmanager
@@ -142,6 +157,35 @@ def set_stage_fingerprints(con: duckdb.DuckDBPyConnection, stage: str, prints: d
     con.register("_prints", df)
     con.execute("INSERT OR REPLACE INTO stage_state SELECT stage, shard, fingerprint FROM _prints")
     con.unregister("_prints")
+
+
+def models_key(con: duckdb.DuckDBPyConnection) -> str:
+    """What the SQL models are computed from: the data generation and the text of every model file."""
+    h = hashlib.sha256()
+    for path in model_files():
+        h.update(path.read_bytes())
+    return f"{generation(con)}:{h.hexdigest()[:16]}"
+
+
+def build_models(con: duckdb.DuckDBPyConnection) -> list[str] | None:
+    """Run the SQL models (`run_models`) unless they were built from this very data and SQL; their names, or
+    None when they were up to date (a rerun with nothing new rebuilds nothing)."""
+    key = models_key(con)
+    if stage_fingerprints(con, "models").get(0) == key and _models_exist(con):
+        return None
+    names = run_models(con)
+    set_stage_fingerprints(con, "models", {0: key})
+    return names
+
+
+def _models_exist(con: duckdb.DuckDBPyConnection) -> bool:
+    names = [p.stem for p in model_files()]
+    found = con.execute(
+        "SELECT count(*) FROM (SELECT view_name AS n FROM duckdb_views() UNION ALL "
+        "SELECT table_name FROM duckdb_tables()) WHERE n IN (SELECT unnest(?))",
+        [names],
+    ).fetchone()[0]
+    return found == len(names)
 
 
 def model_files() -> list[Path]:

@@ -11,6 +11,7 @@ from synthetic import COLLECT, GDPR, HISTORY, build_warehouse, policy
 
 from pipelines import steps, warehouse
 from pipelines.extract import EXTRACTOR_VERSION, text_hash
+from pipelines.publish import publish
 from pipelines.schema import TABLES
 from pipelines.store import RawStore
 from pipelines.tag import RulesTagger
@@ -84,6 +85,34 @@ def test_a_changed_document_regroups_versions(db: Path) -> None:
         con.execute("UPDATE documents SET stated_date = DATE '2001-01-01' WHERE payload_sha256 = "
                     "(SELECT min(payload_sha256) FROM documents)")  # fmt: skip
         assert "unchanged" not in steps.build_versions(con, [0])
+
+
+def test_marts_and_publication_are_redone_only_after_a_load(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "published"
+    with warehouse.connect(db) as con:
+        warehouse.build_models(con)  # the fixture's warehouse has its models; this records what they were built from
+        assert warehouse.build_models(con) is None
+    first = publish(db, out)
+    assert not first["unchanged"]
+    board = (out / "dashboard.html").stat().st_mtime_ns
+    again = publish(db, out)
+    assert again["unchanged"] and again["exported"] == first["exported"]
+    assert (out / "dashboard.html").stat().st_mtime_ns == board  # nothing rewritten
+    with warehouse.connect(db) as con:
+        # a load (here: one more version-less capture) moves the data generation: models and publication follow
+        warehouse.upsert(
+            con,
+            "captures",
+            [{"capture_id": "new", "site_id": SITE, "url": f"https://{SITE}.example/privacy",
+              "captured_at": datetime(2025, 1, 1), "fetch_status": "http_error", "record_type": "response",
+              "shard": 0}],
+        )  # fmt: skip
+        assert warehouse.build_models(con) is not None
+    copy = out / "policy.duckdb"
+    inode = copy.stat().st_ino
+    assert not publish(db, out)["unchanged"]
+    assert copy.stat().st_ino != inode  # a fresh copy, renamed over the old one
+    assert not copy.stat().st_mode & 0o222  # read-only
 
 
 def test_raw_store_rewrites_an_empty_file(tmp_path: Path) -> None:
