@@ -35,8 +35,9 @@ def policy_versions(context: dg.AssetExecutionContext, policy_history: PolicyHis
 )
 def version_changes(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()
-    with warehouse.connect(policy_history.db_path) as con:
-        return result(con, steps.build_changes(con, policy_history.tagger(), shard_numbers(context)), started=started)
+    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = steps.build_changes(con, policy_history.tagger(), shard_numbers(context), pool)
+        return result(con, stats, started=started)
 
 
 @dg.asset(

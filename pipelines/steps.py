@@ -52,7 +52,7 @@ PARALLEL_MIN_DOCS = 64  # below this a process pool costs more than it saves
 EXTRACT_BATCH = 32
 SEGMENT_BATCH = 200
 TAG_BATCH = 2000
-VERSION_CHUNK = 100  # sites a versions job groups: its texts are what a job holds in memory
+SITE_CHUNK = 100  # sites a versions or changes job covers: its texts are what a job holds in memory
 
 
 @dataclass(frozen=True)
@@ -533,20 +533,14 @@ def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: 
     """Group the policy captures of every site of these shards into versions (their rows replaced).
 
     A shard is skipped when its policy captures and documents, and the grouping code, are those of the last
-    run. The others are grouped on the pool, VERSION_CHUNK sites a job: memory holds the texts of the jobs in
+    run. The others are grouped on the pool, SITE_CHUNK sites a job: memory holds the texts of the jobs in
     flight, never a whole shard's, and the jobs of all stale shards share the workers.
     """
     prints = _versions_prints(con, shards)
     stale = _stale(con, "policy_versions", prints)
     if not stale:
         return {"versions": 0, "sites": 0, "unchanged": 1}
-    where, params = _in_shards(stale)
-    n = con.execute(f"SELECT count(*) FROM captures WHERE {where} AND fetch_status = 'ok'", params).fetchone()[0]
-    sites = con.execute(f"SELECT DISTINCT shard, site_id FROM captures WHERE {where} ORDER BY 1, 2", params).fetchall()
-    chunks: list[tuple[int, list[str]]] = []
-    for shard, rows in itertools.groupby(sites, key=itemgetter(0)):
-        ids = [site for _, site in rows]
-        chunks += [(shard, ids[i : i + VERSION_CHUNK]) for i in range(0, len(ids), VERSION_CHUNK)]
+    chunks, n = _site_chunks(con, stale)
     out: dict[int, list[tuple[pd.DataFrame, pd.DataFrame]]] = {s: [] for s in stale}
     with _pool_or_local(pool, n) as p:
         jobs = ((_group_chunk, shard, _version_input(con, chunk)) for shard, chunk in chunks)
@@ -564,6 +558,18 @@ def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: 
         n_versions += len(versions)
         n_sites += versions["site_id"].nunique() if len(versions) else 0
     return {"versions": n_versions, "sites": n_sites, "shards": len(stale)}
+
+
+def _site_chunks(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> tuple[list[tuple[int, list[str]]], int]:
+    """The sites of these shards as (shard, up to SITE_CHUNK site ids) jobs, and the shards' ok captures."""
+    where, params = _in_shards(shards)
+    n = con.execute(f"SELECT count(*) FROM captures WHERE {where} AND fetch_status = 'ok'", params).fetchone()[0]
+    sites = con.execute(f"SELECT DISTINCT shard, site_id FROM captures WHERE {where} ORDER BY 1, 2", params).fetchall()
+    chunks: list[tuple[int, list[str]]] = []
+    for shard, rows in itertools.groupby(sites, key=itemgetter(0)):
+        ids = [site for _, site in rows]
+        chunks += [(shard, ids[i : i + SITE_CHUNK]) for i in range(0, len(ids), SITE_CHUNK)]
+    return chunks, n
 
 
 def _version_input(con: duckdb.DuckDBPyConnection, sites: list[str]) -> pd.DataFrame:
@@ -625,31 +631,40 @@ def _changes_prints(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequ
     return _shard_prints(con, queries, shards, code)
 
 
-def build_changes(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int]) -> dict[str, int]:
+def build_changes(
+    con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int], pool: Pool | None = None
+) -> dict[str, int]:
     """Compare every pair of consecutive versions of the sites of these shards (their rows replaced).
 
-    Shard by shard; a shard is skipped when its versions, their segments and tags, and the diff code are those
-    of the last run.
+    A shard is skipped when its versions, their segments and tags, and the diff code are those of the last run.
+    The others are compared on the pool, SITE_CHUNK sites a job, as `build_versions` groups them.
     """
     prints = _changes_prints(con, tagger, shards)
     stale = _stale(con, "version_changes", prints)
     if not stale:
         return {"changes": 0, "unchanged": 1}
-    n = 0
-    for shard in stale:
-        where, params = _sites_of([shard])
-        changes = _shard_changes(con, tagger, where, params)
-        warehouse.replace(con, "version_changes", changes, where, params)
+    chunks, n = _site_chunks(con, stale)
+    out: dict[int, list[pd.DataFrame]] = {s: [] for s in stale}
+    with _pool_or_local(pool, n) as p:
+        jobs = ((_diff_chunk, shard, *_changes_input(con, tagger, chunk)) for shard, chunk in chunks)
+        for shard, changes in p.run(_call, jobs):
+            out[shard].append(changes)
+    total = 0
+    for shard, parts in out.items():
+        changes = pd.concat([c for c in parts if len(c)] or [pd.DataFrame()], ignore_index=True)
+        warehouse.replace(con, "version_changes", changes, *_sites_of([shard]))
         warehouse.set_stage_fingerprints(con, "version_changes", {shard: prints[shard]})
-        n += len(changes)
-    return {"changes": n, "shards": len(stale)}
+        total += len(changes)
+    return {"changes": total, "shards": len(stale)}
 
 
-def _shard_changes(con: duckdb.DuckDBPyConnection, tagger: Tagger, where: str, params: list[object]) -> pd.DataFrame:
-    """The version changes of the sites `where` selects, from their versions, texts, segments and tags."""
-    versions = con.execute(f"SELECT * FROM policy_versions WHERE {where}", params).df()
-    if not len(versions):
-        return pd.DataFrame()
+def _changes_input(
+    con: duckdb.DuckDBPyConnection, tagger: Tagger, sites: list[str]
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[str, str]], dict[str, set[str]]]:
+    """What `diff_versions` reads for these sites: their versions, and each version's text, segments and tags."""
+    con.register("_sites", pd.DataFrame({"site_id": sites}))
+    versions = con.execute("SELECT v.* FROM policy_versions v JOIN _sites USING (site_id)").df()
+    con.unregister("_sites")
     con.register("_v", pd.DataFrame({"payload_sha256": list(versions["payload_sha256"])}))
     texts = dict(
         con.execute(
@@ -670,4 +685,15 @@ def _shard_changes(con: duckdb.DuckDBPyConnection, tagger: Tagger, where: str, p
     ).fetchall():
         practices.setdefault(sha, set()).add(cat)
     con.unregister("_v")
-    return diff_versions(versions, texts, segs, practices)
+    return versions, texts, segs, practices
+
+
+def _diff_chunk(
+    shard: int,
+    versions: pd.DataFrame,
+    texts: dict[str, str],
+    segs: dict[str, dict[str, str]],
+    practices: dict[str, set[str]],
+) -> tuple[int, pd.DataFrame]:
+    """diff_versions over one chunk of sites (run on a worker), tagged with the chunk's shard."""
+    return shard, diff_versions(versions, texts, segs, practices) if len(versions) else pd.DataFrame()
