@@ -31,16 +31,17 @@ STAGE_STATE_DDL = (
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Run the block in one transaction: committed at its end, rolled back if it raises.
 
-    Every load goes through here, and each one bumps the warehouse's data generation in the same transaction:
-    what is derived from the whole warehouse (marts, the published copy) is stale exactly when the generation
-    moved since it was made.
+    Every load goes through here, and each one gives the warehouse a new data generation in the same
+    transaction: what is derived from the whole warehouse (marts, the published copy) is stale exactly when the
+    generation moved since it was made. A generation is a random token, not a count, so a warehouse rebuilt
+    from scratch never meets the generation of the one it replaced.
     """
     con.execute("BEGIN TRANSACTION")
     try:
         yield
         con.execute(
-            "INSERT INTO stage_state VALUES ('generation', 0, '1') ON CONFLICT DO UPDATE "
-            "SET fingerprint = CAST(CAST(stage_state.fingerprint AS BIGINT) + 1 AS VARCHAR)"
+            "INSERT INTO stage_state VALUES ('generation', 0, CAST(uuid() AS VARCHAR)) "
+            "ON CONFLICT DO UPDATE SET fingerprint = excluded.fingerprint"
         )
     except BaseException:
         con.execute("ROLLBACK")
@@ -48,9 +49,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
-def generation(con: duckdb.DuckDBPyConnection) -> int:
-    """How many load transactions the warehouse has committed (see `transaction`)."""
-    return int(stage_fingerprints(con, "generation").get(0, 0))
+def generation(con: duckdb.DuckDBPyConnection) -> str:
+    """The token of the warehouse's last committed load (see `transaction`); empty before the first."""
+    return stage_fingerprints(con, "generation").get(0, "")
 
 
 @contextmanager
