@@ -49,11 +49,9 @@ def version_changes(context: dg.AssetExecutionContext, policy_history: PolicyHis
 def marts(policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()
     with warehouse.connect(policy_history.db_path) as con:
-        names = warehouse.build_models(con)
-        if names is None:  # built from this very data and SQL already
-            return result(con, {"unchanged": 1}, started=started)
-        counts = {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
-        return result(con, counts, started=started)
+        names = warehouse.build_models(con)  # None: built from this very data and SQL already
+        counts = {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names or []}
+        return result(con, counts if names is not None else {"unchanged": 1}, started=started)
 
 
 @dg.asset(

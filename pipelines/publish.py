@@ -78,9 +78,7 @@ def publish(db_path: Path | str, out_dir: Path | str) -> dict:
     shutil.copyfile(db_path, tmp_copy)
     tmp_copy.chmod(0o444)  # a published copy is for reading
     _swap_in(tmp_copy, copy)
-    tmp_board = _tmp_name(board)
-    tmp_board.write_text(page, encoding="utf-8")
-    _swap_in(tmp_board, board)
+    store.write_atomic(board, page.encode("utf-8"))
     summary = {
         "db": str(copy),
         "dashboard": str(board),

@@ -540,16 +540,9 @@ def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: 
     stale = _stale(con, "policy_versions", prints)
     if not stale:
         return {"versions": 0, "sites": 0, "unchanged": 1}
-    chunks, n = _site_chunks(con, stale)
-    out: dict[int, list[tuple[pd.DataFrame, pd.DataFrame]]] = {s: [] for s in stale}
-    with _pool_or_local(pool, n) as p:
-        jobs = ((_group_chunk, shard, _version_input(con, chunk)) for shard, chunk in chunks)
-        for shard, versions, links in p.run(_call, jobs):
-            out[shard].append((versions, links))
+    out = _by_shard(con, stale, pool, 2, lambda shard, sites: (_group_chunk, shard, _version_input(con, sites)))
     n_versions = n_sites = 0
-    for shard, parts in out.items():
-        versions = pd.concat([v for v, _ in parts if len(v)] or [pd.DataFrame()], ignore_index=True)
-        links = pd.concat([lk for _, lk in parts if len(lk)] or [pd.DataFrame()], ignore_index=True)
+    for shard, (versions, links) in out.items():
         where, params = _sites_of([shard])
         warehouse.replace(con, "policy_versions", versions, where, params)
         warehouse.replace(con, "capture_versions", links, where, params)
@@ -570,6 +563,27 @@ def _site_chunks(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> tuple
         ids = [site for _, site in rows]
         chunks += [(shard, ids[i : i + SITE_CHUNK]) for i in range(0, len(ids), SITE_CHUNK)]
     return chunks, n
+
+
+def _by_shard(
+    con: duckdb.DuckDBPyConnection,
+    shards: Sequence[int],
+    pool: Pool | None,
+    n_frames: int,
+    job: Callable[[int, list[str]], tuple],
+) -> dict[int, list[pd.DataFrame]]:
+    """Run `job(shard, sites)` (a pool job returning the shard and `n_frames` frames) for every chunk of sites
+    of these shards; per shard, each of the frames concatenated over its chunks (empty when it has none)."""
+    chunks, n = _site_chunks(con, shards)
+    parts: dict[int, list[list[pd.DataFrame]]] = {s: [[] for _ in range(n_frames)] for s in shards}
+    with _pool_or_local(pool, n) as p:
+        for shard, *frames in p.run(_call, (job(shard, sites) for shard, sites in chunks)):
+            for got, frame in zip(parts[shard], frames, strict=True):
+                if len(frame):
+                    got.append(frame)
+    return {
+        s: [pd.concat(got, ignore_index=True) if got else pd.DataFrame() for got in lists] for s, lists in parts.items()
+    }
 
 
 def _version_input(con: duckdb.DuckDBPyConnection, sites: list[str]) -> pd.DataFrame:
@@ -643,15 +657,9 @@ def build_changes(
     stale = _stale(con, "version_changes", prints)
     if not stale:
         return {"changes": 0, "unchanged": 1}
-    chunks, n = _site_chunks(con, stale)
-    out: dict[int, list[pd.DataFrame]] = {s: [] for s in stale}
-    with _pool_or_local(pool, n) as p:
-        jobs = ((_diff_chunk, shard, *_changes_input(con, tagger, chunk)) for shard, chunk in chunks)
-        for shard, changes in p.run(_call, jobs):
-            out[shard].append(changes)
+    out = _by_shard(con, stale, pool, 1, lambda shard, sites: (_diff_chunk, shard, *_changes_input(con, tagger, sites)))
     total = 0
-    for shard, parts in out.items():
-        changes = pd.concat([c for c in parts if len(c)] or [pd.DataFrame()], ignore_index=True)
+    for shard, (changes,) in out.items():
         warehouse.replace(con, "version_changes", changes, *_sites_of([shard]))
         warehouse.set_stage_fingerprints(con, "version_changes", {shard: prints[shard]})
         total += len(changes)
