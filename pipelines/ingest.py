@@ -173,7 +173,7 @@ def stage_warc(
         if payload is not None and cap.record_type != "revisit":
             sha = sha256(payload)
             if not store.has(sha):
-                store.put(payload, sync=False)
+                store.put(payload, sync=False, digest=sha)
                 stats["stored"] += 1
         status = (
             cap.fetch_status

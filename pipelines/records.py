@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 
@@ -36,7 +36,7 @@ class Capture:
 
     def row(self) -> dict:
         """The capture as a `captures` table row."""
-        d = asdict(self)
-        d.pop("content_type")
+        # a shallow copy: asdict's deep copy costs more than reading the record from the WARC
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "content_type"}
         d["capture_id"] = self.capture_id
         return d

@@ -14,6 +14,8 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -32,7 +34,7 @@ from pipelines import versions as versions_module
 from pipelines import warehouse
 from pipelines.cdx import CdxClient
 from pipelines.changes import diff_versions
-from pipelines.extract import EXTRACTOR_VERSION, extract
+from pipelines.extract import EXTRACTOR_VERSION, extract_many
 from pipelines.fetch import ingest_cdx
 from pipelines.http import PoliteClient
 from pipelines.ingest import stage_warc
@@ -52,6 +54,7 @@ PARALLEL_MIN_DOCS = 64  # below this a process pool costs more than it saves
 EXTRACT_BATCH = 32
 SEGMENT_BATCH = 200
 TAG_BATCH = 2000
+LOAD_EVERY = 8  # staged batches per load transaction (see _stream_to_table)
 SITE_CHUNK = 100  # sites a versions or changes job covers: its texts are what a job holds in memory
 
 
@@ -223,10 +226,8 @@ def _call(job: tuple) -> object:
 def _extract_batch(store_root: str, out: str, tasks: list[tuple[str, str | None, datetime | None]]) -> dict:
     """Extract a batch of payloads from the raw store and stage their `documents` rows as one Parquet file."""
     store = RawStore(store_root)
-    rows = [
-        {"payload_sha256": sha, **extract(store.get(sha), ctype, captured_at=first).row()}
-        for sha, ctype, first in tasks
-    ]
+    docs = extract_many((store.get(sha), ctype, first) for sha, ctype, first in tasks)
+    rows = [{"payload_sha256": sha, **doc.row()} for (sha, _, _), doc in zip(tasks, docs, strict=True)]
     warehouse.frame(TABLES["documents"], rows).to_parquet(out, index=False)
     return {"path": out, "rows": len(rows), "policies": sum(bool(r["is_policy"]) for r in rows)}
 
@@ -277,7 +278,7 @@ def extract_documents(
         WHERE c.{where} AND c.fetch_status = 'ok'
           AND NOT EXISTS (SELECT 1 FROM documents d
                           WHERE d.payload_sha256 = p.payload_sha256 AND d.extractor_version = ?)
-        GROUP BY ALL ORDER BY 1
+        GROUP BY ALL ORDER BY min(c.site_id), first_captured_at, 1
         """,
         [*params, EXTRACTOR_VERSION],
     )
@@ -418,10 +419,24 @@ def _local_pool() -> Pool:
     pool = _LOCAL_POOLS.get(os.getpid())
     if pool is None or getattr(pool.executor, "_broken", False):
         workers = max(1, os.cpu_count() or 1)
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("spawn"), initializer=_exit_with_parent, initargs=(os.getpid(),)
+        )
         pool = _LOCAL_POOLS[os.getpid()] = Pool(executor, workers)
         atexit.register(executor.shutdown, wait=True, cancel_futures=True)
     return pool
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool worker initializer: end the worker once the process that started it is gone. Workers of a killed
+    build otherwise live on, idle but holding memory and the build's output pipes, for ever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 @contextmanager
@@ -436,13 +451,27 @@ def _pool_or_local(pool: Pool | None, n_items: int = PARALLEL_MIN_DOCS) -> Itera
 
 
 def _stream_to_table(con: duckdb.DuckDBPyConnection, pool: Pool, jobs: Iterable[tuple], table: str) -> list[dict]:
-    """Run staged jobs on the pool and load each finished batch into `table` (this process writes)."""
-    done = []
+    """Run staged jobs on the pool and load finished batches into `table` (this process writes), LOAD_EVERY
+    at a time: each load is a transaction that scans the table's keys, so loading every small batch on its
+    own costs the writer more than the batches take to compute."""
+    done: list[dict] = []
+    pending: list[dict] = []
     for d in pool.run(_call, jobs):
-        warehouse.upsert_parquet(con, table, [d["path"]])
-        Path(d["path"]).unlink(missing_ok=True)
         done.append(d)
+        pending.append(d)
+        if len(pending) >= LOAD_EVERY:
+            _load_staged(con, table, pending)
+    _load_staged(con, table, pending)
     return done
+
+
+def _load_staged(con: duckdb.DuckDBPyConnection, table: str, staged: list[dict]) -> None:
+    """Load these staged batches in one transaction, then forget them."""
+    if staged:
+        warehouse.upsert_parquet(con, table, [d["path"] for d in staged])
+        for d in staged:
+            Path(d["path"]).unlink(missing_ok=True)
+        staged.clear()
 
 
 def _todo_table(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:

@@ -15,5 +15,7 @@ if ! command -v uv >/dev/null; then
 fi
 # Trust the OS certificate store (corporate proxies, Debian ca-certificates) as pip does.
 export UV_SYSTEM_CERTS=${UV_SYSTEM_CERTS:-true}
-uv sync --frozen --python "$PY" --quiet
+# Bytecode is compiled once here: with PYTHONDONTWRITEBYTECODE set (as some CI images do) every process
+# would otherwise recompile Dagster, trafilatura and the rest at each import, seconds per pool worker.
+uv sync --frozen --compile-bytecode --python "$PY" --quiet
 echo "setup: .venv ready ($(.venv/bin/python --version))" >&2

@@ -228,3 +228,38 @@ def test_cloudflare_protected_addresses_are_decoded_whatever_the_key() -> None:
     assert len(texts) == 1  # the random key of each fetch leaves no trace
     (text,) = texts
     assert "privacy@acme.example" in text and "protected" not in text
+
+
+def _capture(body: str, token: str, style: str = "p{}", ld: str = "{}") -> bytes:
+    head = (
+        f"<title>Privacy Policy | Acme</title><style>{style}</style>"
+        f"<script>var csrf='{token}';</script><script type='application/ld+json'>{ld}</script><!-- cache {token} -->"
+    )
+    return page(body, head).encode()
+
+
+def test_pages_equal_but_for_scripts_styles_and_comments_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = []
+    real = ex.html_to_markdown
+    monkeypatch.setattr(ex, "html_to_markdown", lambda html, root=None: reads.append(1) or real(html, root))
+    body = POLICY_BODY.replace("March 3, 2019", "June 1, 2021")
+    changed = body.replace("opt out of marketing email", "opt out of all marketing email")
+    tasks = [
+        (_capture(body, "a1", "p{color:red}"), "text/html", datetime(2021, 3, 1)),  # before the stated date
+        (_capture(body, "b2", "p{color:blue}"), "text/html", datetime(2021, 7, 1)),  # same text: not read again
+        (_capture(changed, "c3"), "text/html", datetime(2021, 8, 1)),  # the text changed
+        (_capture(body, "d4", ld='{"dateModified": "2021-06-01"}'), "text/html", datetime(2021, 9, 1)),  # JSON-LD
+    ]
+    docs = list(ex.extract_many(tasks))
+    assert len(reads) == 3
+    assert docs == [extract(p, c, captured_at=at) for p, c, at in tasks]
+    # each capture still gets the stated date its own time allows
+    assert docs[0].stated_date != "2021-06-01" and docs[1].stated_date == "2021-06-01"
+    assert docs[0].text == docs[1].text != docs[2].text
+
+
+def test_inert_key_is_linear_on_unterminated_markup() -> None:
+    hostile = "<script " * 20_000 + "<!--" * 20_000 + "<p>text</p>"
+    assert ex.inert_key(hostile) != ex.inert_key(hostile.replace("text", "other"))
+    assert ex.inert_key("<p>a</p><script>x</script>") == ex.inert_key("<p>a</p><script>y</script>")
+    assert ex.inert_key("<p>a</p><!-- x -->") != ex.inert_key("<p>b</p><!-- x -->")

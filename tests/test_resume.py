@@ -1,6 +1,7 @@
 """Builds from a CDX server (a real pywb on 127.0.0.1), killed with SIGKILL at random points and restarted,
 end with the same warehouse as an uninterrupted build; a rerun fetches nothing."""
 
+import contextlib
 import random
 import shutil
 import signal
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import psutil
 import pytest
 from pywb_server import PywbServer, pywb_venv
 
@@ -74,14 +76,20 @@ def test_killed_and_restarted_build_equals_an_uninterrupted_one(cdx_sources: Pat
     killed = tmp_path / "killed" / "w.duckdb"
     rng = random.Random(20261123)
     kills = 0
+    orphans: list[psutil.Process] = []
     for _ in range(4):
         proc = _build(cdx_sources, killed)
         time.sleep(rng.uniform(1.0, 10.0))
         if proc.poll() is None:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                orphans += psutil.Process(proc.pid).children(recursive=True)
             proc.send_signal(signal.SIGKILL)
             kills += 1
-        proc.communicate(timeout=60)
+        proc.communicate(timeout=60)  # would hang while a killed build's workers hold its pipes
     assert kills >= 2, "the build finished before it could be killed: choose later kill points"
+    # the pool workers of a killed build end with it
+    gone, alive = psutil.wait_procs(orphans, timeout=15)
+    assert not alive, f"workers outlived their killed build: {alive}"
     proc = _build(cdx_sources, killed)
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err[-2000:]
