@@ -21,6 +21,7 @@ hide small real edits in long policies and let slow drift accumulate unseen.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
 import unicodedata
@@ -100,6 +101,7 @@ class Fingerprint:
         return frozenset(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # versions of a policy share most of their lines
 def _canon(line: str) -> tuple[str, tuple[str, ...]]:
     """(line normalized with volatile tokens and dates masked, the dates found) ('' for no words).
 
@@ -108,7 +110,8 @@ def _canon(line: str) -> tuple[str, tuple[str, ...]]:
     """
     t = unicodedata.normalize("NFKC", line).lower().replace("\\", "")
     # Replacement characters and invisible format characters come and go with encodings and markup.
-    t = "".join(ch for ch in t if ch != "\ufffd" and unicodedata.category(ch) not in ("Cf", "Co", "Cs"))
+    if not t.isascii():
+        t = "".join(ch for ch in t if ch != "\ufffd" and unicodedata.category(ch) not in ("Cf", "Co", "Cs"))
     t = _EMAIL_PROTECTED.sub(" @email@ ", t)
     dates: list[str] = []
     for rx in _DATES:
