@@ -234,10 +234,11 @@ def _extract_batch(store_root: str, out: str, tasks: list[tuple[str, str | None,
 
 def _segment_batch(out: str, docs: list[tuple[str, str, str]]) -> dict:
     """Segment a batch of documents and stage their `segments` rows as one Parquet file."""
+    segmented: dict[str, list] = {}  # captures of one version share their text: the batch comes in text order
     rows = [
         {"payload_sha256": sha, "extractor_version": ver, **vars(seg)}
         for sha, ver, text in docs
-        for seg in segment_markdown(text)
+        for seg in segmented.get(text) or segmented.setdefault(text, segment_markdown(text))
     ]
     warehouse.frame(TABLES["segments"], rows).to_parquet(out, index=False)
     return {"path": out, "rows": len(rows)}
@@ -307,7 +308,7 @@ def segment_documents(
           AND d.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
           AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.payload_sha256 = d.payload_sha256
                           AND s.extractor_version = d.extractor_version)
-        ORDER BY 1
+        ORDER BY d.text_sha256, 1
         """,
         [EXTRACTOR_VERSION, *params],
     )
