@@ -107,20 +107,31 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = 
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def _site_section(con: duckdb.DuckDBPyConnection, site_id: str, t0: datetime, t1: datetime) -> str:
-    versions = _query(
+def _site_versions(con: duckdb.DuckDBPyConnection, site_ids: list[str]) -> dict[str, list[dict]]:
+    """The versions of these sites with their changes and an excerpt, by site, in version order (one query:
+    the excerpts are looked up for these versions only, whatever the warehouse's size)."""
+    rows = _query(
         con,
-        """select v.version_id, v.version_no, v.valid_from, v.valid_to, v.last_captured_at, v.stated_date,
-                  v.word_count, v.n_captures, left(d.text, ?) as excerpt,
+        """with v as (select * from stg_policy_versions where site_id in (select unnest(?))),
+                d as (select payload_sha256, any_value(left(text, ?)) as excerpt from stg_documents
+                      where payload_sha256 in (select payload_sha256 from v) group by 1)
+           select v.site_id, v.version_id, v.version_no, v.valid_from, v.valid_to, v.last_captured_at,
+                  v.stated_date, v.word_count, v.n_captures, d.excerpt,
                   c.similarity, c.segments_added, c.segments_removed, c.segments_modified,
                   c.practices_gained, c.practices_lost, c.changed_after
-           from stg_policy_versions v
+           from v
            left join stg_version_changes c on c.to_version_id = v.version_id
-           left join (select payload_sha256, any_value(text) as text from stg_documents group by 1) d
-             using (payload_sha256)
-           where v.site_id = ? order by v.version_no""",
-        [EXCERPT_CHARS, site_id],
+           left join d using (payload_sha256)
+           order by v.site_id, v.version_no""",
+        [site_ids, EXCERPT_CHARS],
     )
+    by_site: dict[str, list[dict]] = {}
+    for r in rows:
+        by_site.setdefault(r["site_id"], []).append(r)
+    return by_site
+
+
+def _site_section(site_id: str, versions: list[dict], t0: datetime, t1: datetime) -> str:
     rows = []
     for v in versions:
         change = (
@@ -186,7 +197,9 @@ def render(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None)
     site_html = ""
     if span and span[0] is not None:
         t0, t1 = span
-        site_html = "".join(_site_section(con, s["site_id"], t0, t1) for s in sites if s["n_versions"])
+        shown = [s["site_id"] for s in sites if s["n_versions"]]
+        by_site = _site_versions(con, shown)
+        site_html = "".join(_site_section(site, by_site.get(site, []), t0, t1) for site in shown)
     n_sites, n_versions = con.execute("select count(*), coalesce(sum(n_versions), 0) from sites").fetchone()
     n_changes = con.execute("select count(*) from stg_version_changes").fetchone()[0]
     return f"""<!doctype html>
