@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -572,7 +573,7 @@ def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: 
         return {"versions": 0, "sites": 0, "unchanged": 1}
     out = _by_shard(con, stale, pool, 2, lambda shard, sites: (_group_chunk, shard, _version_input(con, sites)))
     n_versions = n_sites = 0
-    for shard, (versions, links) in out.items():
+    for shard, (versions, links) in out:
         where, params = _sites_of([shard])
         warehouse.replace(con, "policy_versions", versions, where, params)
         warehouse.replace(con, "capture_versions", links, where, params)
@@ -601,19 +602,27 @@ def _by_shard(
     pool: Pool | None,
     n_frames: int,
     job: Callable[[int, list[str]], tuple],
-) -> dict[int, list[pd.DataFrame]]:
+) -> Iterator[tuple[int, list[pd.DataFrame]]]:
     """Run `job(shard, sites)` (a pool job returning the shard and `n_frames` frames) for every chunk of sites
-    of these shards; per shard, each of the frames concatenated over its chunks (empty when it has none)."""
+    of these shards; yield each shard with its frames concatenated over its chunks (empty when it has none)
+    as soon as its last chunk is done, so the writer holds the results of the shards in flight, never all."""
     chunks, n = _site_chunks(con, shards)
+    left = Counter(shard for shard, _ in chunks)
     parts: dict[int, list[list[pd.DataFrame]]] = {s: [[] for _ in range(n_frames)] for s in shards}
+
+    def done(shard: int) -> tuple[int, list[pd.DataFrame]]:
+        lists = parts.pop(shard)
+        return shard, [pd.concat(got, ignore_index=True) if got else pd.DataFrame() for got in lists]
+
+    yield from (done(s) for s in shards if not left[s])
     with _pool_or_local(pool, n) as p:
         for shard, *frames in p.run(_call, (job(shard, sites) for shard, sites in chunks)):
             for got, frame in zip(parts[shard], frames, strict=True):
                 if len(frame):
                     got.append(frame)
-    return {
-        s: [pd.concat(got, ignore_index=True) if got else pd.DataFrame() for got in lists] for s, lists in parts.items()
-    }
+            left[shard] -= 1
+            if not left[shard]:
+                yield done(shard)
 
 
 def _version_input(con: duckdb.DuckDBPyConnection, sites: list[str]) -> pd.DataFrame:
@@ -689,7 +698,7 @@ def build_changes(
         return {"changes": 0, "unchanged": 1}
     out = _by_shard(con, stale, pool, 1, lambda shard, sites: (_diff_chunk, shard, *_changes_input(con, tagger, sites)))
     total = 0
-    for shard, (changes,) in out.items():
+    for shard, (changes,) in out:
         warehouse.replace(con, "version_changes", changes, *_sites_of([shard]))
         warehouse.set_stage_fingerprints(con, "version_changes", {shard: prints[shard]})
         total += len(changes)
