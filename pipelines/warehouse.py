@@ -8,6 +8,8 @@ Values always travel as parameters or registered DataFrames, never inside SQL te
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,12 +56,26 @@ def generation(con: duckdb.DuckDBPyConnection) -> str:
     return stage_fingerprints(con, "generation").get(0, "")
 
 
+# DuckDB caches table blocks up to its memory limit, 80% of the machine's memory by default: a warehouse of
+# millions of captures would grow a scheduled build to most of the machine. Past this it spills to disk.
+DEFAULT_MEMORY_LIMIT = "2GB"
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.I)
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the warehouse: POLICY_HISTORY_DUCKDB_MEMORY (e.g. 4GB), else DEFAULT_MEMORY_LIMIT."""
+    value = os.environ.get("POLICY_HISTORY_DUCKDB_MEMORY", "").strip() or DEFAULT_MEMORY_LIMIT
+    if not _MEMORY.fullmatch(value):
+        raise ValueError(f"POLICY_HISTORY_DUCKDB_MEMORY={value!r}: give a size such as 512MB or 4GB")
+    return value
+
+
 @contextmanager
 def connect(db_path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse, creating its base tables when writable."""
+    """Open the warehouse (with `memory_limit()`), creating its base tables when writable."""
     if not read_only:
         Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path), read_only=read_only)
+    con = duckdb.connect(str(db_path), read_only=read_only, config={"memory_limit": memory_limit()})
     try:
         if not read_only:
             for table in TABLES.values():

@@ -37,3 +37,21 @@ def test_bad_sources_files_fail_with_a_clear_message(tmp_path: Path, text: str, 
     path.write_text(text)
     with pytest.raises(SourcesError, match=message.replace("[", r"\[")):
         load_sources(path)
+
+
+def test_warehouse_memory_limit_is_bounded_and_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines import warehouse
+
+    def limit() -> float:
+        with warehouse.connect(tmp_path / "w.duckdb") as con:
+            number, unit = con.execute("select current_setting('memory_limit')").fetchone()[0].split()
+        return float(number) * 1024 ** ["KiB", "MiB", "GiB", "TiB"].index(unit)
+
+    monkeypatch.delenv("POLICY_HISTORY_DUCKDB_MEMORY", raising=False)
+    default = limit()
+    assert default <= 4 * 1024**2  # KiB: bounded, not DuckDB's 80% of the machine
+    monkeypatch.setenv("POLICY_HISTORY_DUCKDB_MEMORY", "300MB")
+    assert limit() < default
+    monkeypatch.setenv("POLICY_HISTORY_DUCKDB_MEMORY", "lots")
+    with pytest.raises(ValueError, match="512MB"):
+        limit()
