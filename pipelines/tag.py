@@ -73,7 +73,9 @@ _INFO = (
 )
 _COMPANY_SHARE = (
     r"(?:third[- ]part|partners?|affiliat|service providers?|vendors?|advertis|sponsors?|other compan|companies|"
-    r"subsidiar|government|authorit|law enforcement|outside|business(?:es)?|merchants?|carriers?|agents?)"
+    r"subsidiar|government|authorit|law enforcement|outside|business(?:es)?|merchants?|carriers?|agents?|"
+    r"issuers?|publishers?|providers?|franchis|lenders?|banks?|operators|others|persons|organi[sz]ations|entit|"
+    r"buyers?|purchasers?|successors?|acquir|research|marketers|(?:credit card|payment|shipping|delivery) )"
 )
 
 LEXICON: dict[str, list[tuple[float, str]]] = {
@@ -186,6 +188,35 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             0.35,
             r"\b(?:payment process\w+|credit card process\w+|fulfil\w* (?:orders?|services?)|shipping|"
             r"deliver(?:y|ing) (?:of )?(?:products|orders|packages))\b",
+        ),
+        # Passing information on, phrased with the recipient after the verb ("we will forward the information
+        # you give us to the publisher"; "your information may be provided to our sponsors").
+        (
+            0.6,
+            r"\b(?:forward|transmit|pass|send|provide|give|transfer|disclos|releas|mak)\w* (?:it |them |(?:\w+ )?"
+            r"(?:such|this|that|the|your|their|certain|some|any) (?:\w+ ){0,4}(?:information|data|details))(?:\w+ )"
+            r"{0,8}?to (?:the |a |an |our |your |such |these |those |that |any |other )?(?:\w+ ){0,2}" + _COMPANY_SHARE,
+        ),
+        # Collection by others on the site: third-party cookies, ad networks, analytics companies.
+        (
+            0.7,
+            r"\b(?:they|these (?:\w+ )?(?:companies|parties|providers|partners|networks|advertisers|services)|"
+            r"third[- ]part(?:y|ies)(?: \w+){0,2}|other (?:companies|parties|websites)|advertisers|(?:our )?partners|"
+            r"(?:ad|advertising|analytics) (?:networks?|companies|providers|services)) (?:\w+ ){0,3}(?:collect|gather|"
+            r"receive|place|set|access|obtain|track|use (?:cookies|web beacons|their own))\w*",
+        ),
+        # Posting in public: what a user makes public can be seen and used by anyone.
+        (
+            0.6,
+            r"\b(?:becomes?|made|are|is) public(?:ly available)?\b|\bvisible to (?:other users|others|the public|"
+            r"anyone|everyone)|\b(?:collected|seen|read|viewed|accessed|used) (?:and used )?by (?:others|other users|"
+            r"anyone|the public)",
+        ),
+        (
+            0.7,
+            r"\b(?:the )?law requires|\brequired (?:to do so )?by (?:law|statute|regulation)|\b(?:believe|deem) "
+            r"(?:\w+ ){0,3}(?:necessary|required|appropriate) (?:\w+ ){0,3}(?:to|by|under) (?:comply|law|protect|"
+            r"respond|enforce|investigate|prevent)",
         ),
     ],
     "User Choice/Control": [
@@ -578,6 +609,11 @@ TRIGGERS: dict[str, list[str]] = {
         "public bulletin message forum chat blog user post",
         "other these those such",
         "payment credit fulfil shipping deliver",
+        "forward transmit pass send provid give transfer disclos releas mak & to=",
+        "they these third other advertisers partners ad= advertising analytics & collect gather receiv place set"
+        " access obtain track use",
+        "public visible collected seen read viewed accessed used",
+        "law required believe deem",
     ],
     "User Choice/Control": [
         "opt",
@@ -792,9 +828,24 @@ for _category, _cues in HEADINGS.items():
         LEXICON[_category].append((_weight, _OPENING + _rx))
         TRIGGERS[_category].append(_words)
 
-# Short segments are mostly headings or fragments, which OPP-115 annotators file under Other.
+# Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
+# OPP-115 annotators file under Other. A list item ("...; and", "enforce our terms of service;") continues a list
+# introduced elsewhere, and such lists are mostly the purposes information is used for. A segment made mostly of
+# capitalised words is a table of contents, a run of headings or an address block: Other, and the practices it
+# names are the titles of other sections, so its practice cues count as little as late ones.
 SHORT_SEGMENT_WORDS = 8
 SHORT_SEGMENT_OTHER = 0.5
+LIST_ITEM_FIRST_PARTY = 0.5
+TITLE_CASE_SHARE = 0.7  # of the content words (small words like "of", "your" aside)
+TITLE_CASE_MIN_WORDS = 8
+TITLE_CASE_OTHER = 0.8
+TITLE_CASE_PRACTICE_FACTOR = 0.25
+_LIST_ITEM = re.compile(r"(?:;|[;,]? (?:and|or))\s*$")
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "or", "of", "to", "the", "your", "our", "for", "in", "on", "with", "we", "you", "about"}
+    | {"how", "is", "do", "from", "by", "us", "it", "this", "that"}
+)
 # A paragraph states its topic first (a section heading, then the opening sentence); later sentences mention
 # neighbouring practices in passing ("... and we may share it with our service providers"). So a practice cue
 # whose first match starts after the opening counts with a reduced weight. Markers are not affected: they flag
@@ -807,7 +858,7 @@ LATE_CUE_FACTOR = 0.5
 # below (coordinate search for dev micro-F1); markers use FIRE_AT.
 THRESHOLDS: dict[str, float] = {
     "First Party Collection/Use": 0.950,
-    "Third Party Sharing/Collection": 0.650,
+    "Third Party Sharing/Collection": 0.675,
     "User Choice/Control": 0.850,
     "User Access, Edit and Deletion": 0.550,
     "Data Retention": 0.425,
@@ -822,7 +873,7 @@ THRESHOLDS: dict[str, float] = {
 # at most MARGIN times the best category's. A segment where nothing reaches its threshold still gets its strongest
 # category when that score reaches FALLBACK_AT (nearly every policy segment carries some practice or Other).
 MARGIN = 20.0
-FALLBACK_AT = 0.2
+FALLBACK_AT = 0.3
 
 
 def _needs_case(rx: str) -> bool:
@@ -866,6 +917,7 @@ def _compile_lexicon() -> tuple[list[_Cue], dict[str, list[int]], dict[str, list
 _CATEGORIES = list(LEXICON)
 assert _CATEGORIES[: len(OPP115_CATEGORIES)] == list(OPP115_CATEGORIES), "LEXICON starts with the OPP-115 categories"
 _OTHER = _CATEGORIES.index("Other")
+_FIRST_PARTY = _CATEGORIES.index("First Party Collection/Use")
 _CUES, _EXACT, _PREFIX, _PREFIX_LENGTHS, _GROUPS = _compile_lexicon()
 _TOKEN = re.compile(r"[a-z0-9]+|[@\"]")
 
@@ -890,11 +942,34 @@ def _active_cues(lowered: str) -> list[int]:
     return sorted(c for c, n in groups_hit.items() if n == _GROUPS[c])
 
 
-def _positional_weight(cue: _Cue, start: int) -> float:
-    """A practice cue's weight, reduced when it first matches after the segment's opening."""
-    if start < OPENING_CHARS or cue.category >= len(OPP115_CATEGORIES):
+def _positional_weight(cue: _Cue, start: int, headings: bool) -> float:
+    """A practice cue's weight: reduced when it first matches after the segment's opening, and more when the
+    segment is a list of headings (see TITLE_CASE_SHARE)."""
+    if cue.category >= len(OPP115_CATEGORIES):
         return cue.weight
-    return cue.weight * LATE_CUE_FACTOR
+    if headings:
+        return cue.weight * TITLE_CASE_PRACTICE_FACTOR
+    return cue.weight if start < OPENING_CHARS else cue.weight * LATE_CUE_FACTOR
+
+
+def _is_list_of_headings(text: str) -> bool:
+    """Mostly capitalised content words: a table of contents, a run of headings or an address block."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in _SMALL_WORDS]
+    if len(words) < TITLE_CASE_MIN_WORDS:
+        return False
+    return sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _shape_cues(text: str, headings: bool) -> list[tuple[int, float, str]]:
+    """(category, weight, label) of the cues a segment's shape gives (see SHORT_SEGMENT_WORDS)."""
+    cues = []
+    if _LIST_ITEM.search(text[-8:]):  # a short list item is still a list item, not a heading
+        cues.append((_FIRST_PARTY, LIST_ITEM_FIRST_PARTY, "(list item)"))
+    elif len(text.split()) <= SHORT_SEGMENT_WORDS:
+        cues.append((_OTHER, SHORT_SEGMENT_OTHER, "(short segment)"))
+    if headings:
+        cues.append((_OTHER, TITLE_CASE_OTHER, "(list of headings)"))
+    return cues
 
 
 def score_text(text: str, gated: bool = True) -> tuple[list[float], list[str]]:
@@ -906,19 +981,21 @@ def score_text(text: str, gated: bool = True) -> tuple[list[float], list[str]]:
     same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
     miss = [1.0] * len(_CATEGORIES)
     best: list[tuple[float, str]] = [(0.0, "")] * len(_CATEGORIES)
+    headings = _is_list_of_headings(text)
     for i in _active_cues(lowered) if gated else range(len(_CUES)):
         cue = _CUES[i]
         m = cue.pattern.search(text if cue.cased else lowered)
         if m is None:
             continue
-        weight = _positional_weight(cue, m.start())
+        weight = _positional_weight(cue, m.start(), headings)
         miss[cue.category] *= 1.0 - weight  # noisy-or: each distinct cue is independent evidence
         if weight > best[cue.category][0]:
             quote = text[m.start() : m.end()] if same or cue.cased else m.group(0)
             best[cue.category] = (weight, quote)
-    if len(text.split()) <= SHORT_SEGMENT_WORDS:
-        miss[_OTHER] *= 1.0 - SHORT_SEGMENT_OTHER
-        best[_OTHER] = (best[_OTHER][0], best[_OTHER][1] or "(short segment)")
+    for category, weight, label in _shape_cues(text, headings):
+        miss[category] *= 1.0 - weight
+        if weight > best[category][0]:
+            best[category] = (weight, label)
     return [1.0 - m for m in miss], [b[1] for b in best]
 
 

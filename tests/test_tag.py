@@ -182,3 +182,26 @@ def test_segment_without_a_firing_category_gets_its_strongest() -> None:
     best = max(range(len(OPP115_CATEGORIES)), key=scores.__getitem__)
     assert not fired and scores[best] >= FALLBACK_AT, "the sentence must exercise the fallback"
     assert [t.category for t in tag_text(text) if t.category in OPP115_CATEGORIES] == [OPP115_CATEGORIES[best]]
+
+
+def test_section_heading_names_the_topic() -> None:
+    """A segment opening with a practice heading is tagged with that practice, the heading quoted as the cue."""
+    tags = {t.category: t for t in tag_text("3. Data Security We follow generally accepted standards.")}
+    assert "Data Security" in tags
+    assert tags["Data Security"].cue.startswith("3. Data Security")
+
+
+def test_table_of_contents_is_other_not_its_headings() -> None:
+    text = (
+        "Information We Collect How We Use Your Information Sharing Your Information Your Choices "
+        "Children's Privacy Data Security Changes To This Policy Contact Us"
+    )
+    tags = {t.category: t for t in tag_text(text) if t.category in OPP115_CATEGORIES}
+    assert set(tags) == {"Other"}
+    assert tags["Other"].cue == "(list of headings)"
+
+
+def test_list_item_of_purposes_is_first_party_use() -> None:
+    tags = {t.category: t for t in tag_text("conduct audience research and related reporting;")}
+    assert "First Party Collection/Use" in tags
+    assert tags["First Party Collection/Use"].cue == "(list item)"
