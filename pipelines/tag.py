@@ -259,6 +259,20 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"providing|registering))\b",
         ),
         (0.4, r"\b(?:preferences?|choices?|permission)\b"),
+        # Controls offered rather than demanded: "the ability to block them", "an option to clear cookies".
+        (
+            0.7,
+            r"\b(?:ability|option|choice|opportunity|able|free|right) to (?:\w+ ){0,2}(?:block|disable|reject|refuse|"
+            r"decline|delete|clear|manage|control|limit|opt|turn off|remove|withdraw|unsubscribe|stop|adjust|"
+            r"disassociate|disconnect|withhold)",
+        ),
+        (
+            0.6,
+            r"\b(?:set|configure|adjust|change) (?:\w+ ){0,2}browser|\b(?:clear|erase|disabling|blocking|rejecting)"
+            r"\w* (?:\w+ ){0,2}cookies|\bwithout (?:\w+ )?(?:providing|sharing|revealing|giving|disclosing|"
+            r"submitting|registering|identifying)",
+        ),
+        (0.6, r"\b(?:prefer|would rather|would like|wish|want) not to\b"),
     ],
     "User Access, Edit and Deletion": [
         (
@@ -629,6 +643,9 @@ TRIGGERS: dict[str, list[str]] = {
         "optional voluntar required discretion option want wish agree provide accept",
         "agree consent acknowledge authori using visiting accessing submitting providing registering",
         "preferen choice permission",
+        "ability option choice opportunity able free right",
+        "set configure adjust change clear erase disabling blocking rejecting without",
+        "prefer would wish want",
     ],
     "User Access, Edit and Deletion": [
         "access review updat correct edit chang modif delet remov eras rectif amend view deactivat clos cancel",
@@ -852,6 +869,7 @@ _SMALL_WORDS = frozenset(
 # any mention.
 OPENING_CHARS = 100
 LATE_CUE_FACTOR = 0.5
+UNAMBIGUOUS_WEIGHT = 0.9  # a cue this specific ("Do Not Track signals") names its practice wherever it stands
 
 
 # Per-category firing thresholds, chosen on the OPP-115 dev split only (uid % 4 != 0) jointly with the decoding
@@ -945,7 +963,7 @@ def _active_cues(lowered: str) -> list[int]:
 def _positional_weight(cue: _Cue, start: int, headings: bool) -> float:
     """A practice cue's weight: reduced when it first matches after the segment's opening, and more when the
     segment is a list of headings (see TITLE_CASE_SHARE)."""
-    if cue.category >= len(OPP115_CATEGORIES):
+    if cue.category >= len(OPP115_CATEGORIES) or cue.weight >= UNAMBIGUOUS_WEIGHT:
         return cue.weight
     if headings:
         return cue.weight * TITLE_CASE_PRACTICE_FACTOR
