@@ -460,7 +460,12 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"\b(?:please (?:read|review)|(?:read|review) (?:this|our|the) (?:\w+ )?(?:privacy )?(?:policy|"
             r"statement|notice))\b",
         ),
-        (0.5, r"\b(?:trust\w*|self[- ]regulatory|certif\w+|seal|verif\w+|complian\w+|audit\w*)\b"),
+        # Seals and compliance programmes; a bare "trusted" or "verify" is about something else.
+        (
+            0.5,
+            r"\b(?:truste|trustarc|trust ?mark|self[- ]regulatory|certif\w+|seals?|complian\w+|audit\w*|"
+            r"verification (?:program|seal))\b",
+        ),
         (0.35, r"\b(?:privacy (?:policy|statement|notice|practices)|this policy|(?:we|us|our)\")"),
         (
             0.6,
@@ -469,7 +474,7 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
         (
             0.5,
-            r"\byou are (?:solely )?responsible\b|\bplease (?:be careful|use caution|remember|note)\b|"
+            r"\byou are (?:solely )?responsible\b|\bplease (?:be careful|use caution)\b|"
             r"\bwe (?:recommend|encourage|urge) (?:that )?you\b",
         ),
         (0.55, r"\bsubject to (?:\w+ ){0,3}(?:agreements?|terms|licen[cs]e|eula)\b"),
@@ -702,7 +707,7 @@ TRIGGERS: dict[str, list[str]] = {
         "officer office team department administrator coordinator contact center introduction overview scope"
         " definitions table general summary welcome",
         "please read review",
-        "trust self certif seal verif complian audit",
+        "truste trustarc trust self certif seal complian audit verification",
         'policy statement notice practices "=',
         "means refers defined shall purpose",
         "responsible please recommend encourage urge",
@@ -890,7 +895,7 @@ THRESHOLDS: dict[str, float] = {
 # category is kept only when its evidence is comparable to the strongest one: its miss probability (1 - score) is
 # at most MARGIN times the best category's. A segment where nothing reaches its threshold still gets its strongest
 # category when that score reaches FALLBACK_AT (nearly every policy segment carries some practice or Other).
-MARGIN = 20.0
+MARGIN = 40.0
 FALLBACK_AT = 0.3
 
 
