@@ -80,15 +80,18 @@ _COMPANY_SHARE = (
 
 LEXICON: dict[str, list[tuple[float, str]]] = {
     "First Party Collection/Use": [
+        # "We collect / use ...", but not "the information we collect" (a reference to collected data, the object
+        # of sharing, storing or protecting).
         (
             0.75,
+            r"(?<!information )(?<!information that )(?<!data )(?<!data that )(?<!details )"
             r"\bwe (?:may |will |also |automatically |might |can |only |do |generally |sometimes |routinely )*"
             r"(?:collect|gather|obtain|receive|record|use|process|ask|request|store|log|track|analy[sz]e|combine|"
             r"retain|require|keep|compile|aggregate|capture|save|maintain|learn)\b",
         ),
         (0.7, r"\b(?:collect|gather|obtain|receive|record|use|process|request)s? " + _gap(3) + _INFO),
         (
-            0.7,
+            0.5,
             r"\b(?:information|data) (?:that )?(?:we|you) (?:\w+ )?(?:collect|gather|obtain|provide|submit|give|enter)",
         ),
         (0.6, r"\bcollect(?:s|ed|ing|ion)?\b"),
@@ -895,7 +898,7 @@ THRESHOLDS: dict[str, float] = {
 # category is kept only when its evidence is comparable to the strongest one: its miss probability (1 - score) is
 # at most MARGIN times the best category's. A segment where nothing reaches its threshold still gets its strongest
 # category when that score reaches FALLBACK_AT (nearly every policy segment carries some practice or Other).
-MARGIN = 40.0
+MARGIN = 20.0
 FALLBACK_AT = 0.3
 
 
