@@ -336,7 +336,7 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"precautions|protections?))",
         ),
         (
-            0.8,
+            0.9,
             r"\b(?:encrypt\w*|ssl|tls|https|secure sockets? layer|firewalls?|data breach\w*|pci|"
             r"secure (?:server|socket|area|environment|network|facilit\w+|location|connection|site|technolog\w*|"
             r"transmission|database|systems?))\b",
@@ -353,6 +353,21 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"(?:guarantee|ensure|warrant))\b",
         ),
         (0.5, r"\b(?:passwords?|(?<!social )security\b|secured?\b|safeguards?|confidential\w*)"),
+        # The user's share of security: keeping credentials secret, signing off, phishing.
+        (
+            0.8,
+            r"\b(?:keep|kept|keeping) (?:\w+ ){0,4}(?:passwords?|credentials|log-?ins?|user ?names?)\b(?:\w+ ){0,4}"
+            r"(?:confidential|secret|safe|private|secure)|\bphishing\b|\bsign(?:ing)? (?:off|out) of\b|"
+            r"\b(?:log-?in|account|access) credentials\b|\b(?:never|not to|do not|don't) (?:share|divulge|disclose|"
+            r"reveal|give) (?:\w+ ){0,3}passwords?",
+        ),
+        # Who inside may see the data.
+        (
+            0.75,
+            r"\b(?:limit|restrict)\w* (?:\w+ )?access\b|\bneed to know\b|\b(?:employees|staff|personnel) (?:\w+ ){0,4}"
+            r"access to (?:\w+ ){0,3}(?:information|data)|\bobligated to (?:maintain|keep|protect) (?:\w+ ){0,3}"
+            r"(?:confidential|secur)",
+        ),
     ],
     "Policy Change": [
         (
@@ -680,6 +695,8 @@ TRIGGERS: dict[str, list[str]] = {
         "protect safeguard secur",
         "guarantee ensure warrant method system transmission security",
         "password security secur safeguard confidential",
+        "phishing sign signing keep kept keeping log login account access never not do don",
+        "limit restrict need employees staff personnel obligated",
     ],
     "Policy Change": [
         "chang updat modif revis amend alter",
@@ -888,7 +905,7 @@ THRESHOLDS: dict[str, float] = {
     "User Choice/Control": 0.850,
     "User Access, Edit and Deletion": 0.550,
     "Data Retention": 0.425,
-    "Data Security": 0.650,
+    "Data Security": 0.725,
     "Policy Change": 0.525,
     "Do Not Track": 0.200,
     "International and Specific Audiences": 0.400,
@@ -899,7 +916,7 @@ THRESHOLDS: dict[str, float] = {
 # at most MARGIN times the best category's. A segment where nothing reaches its threshold still gets its strongest
 # category when that score reaches FALLBACK_AT (nearly every policy segment carries some practice or Other).
 MARGIN = 20.0
-FALLBACK_AT = 0.3
+FALLBACK_AT = 0.2
 
 
 def _needs_case(rx: str) -> bool:
