@@ -240,10 +240,11 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         (
             0.55,
             r"\byou (?:may|can|could|have the (?:option|right|choice|ability)|are able) (?:to )?(?:\w+ ){0,2}"
-            r"(?:choose|elect|decline|refuse|opt|disable|stop|limit|withdraw|control|change|adjust|set|turn|"
+            r"(?:choose (?:not|whether|which|how|to (?:opt|receive|limit|disable|block|stop))|elect|decline|refuse|"
+            r"opt|disable|stop|limit|withdraw|control|change|adjust|set|turn|"
             r"block|manage|request that|tell us|let us know|indicate|object)",
         ),
-        (0.5, r"\b(?:choose|decide|elect|prefer) (?:\w+ )?(?:not )?to\b"),
+        (0.5, r"\b(?:choose|decide|elect|prefer) (?:\w+ )?not to\b"),  # "choose to enroll" is no privacy choice
         (0.5, r"\bconsent\w*\b"),
         (0.75, r"\b(?:aboutads\.info|networkadvertising\.org|youronlinechoices|adchoices|optout)\b"),
         (
@@ -902,7 +903,7 @@ UNAMBIGUOUS_WEIGHT = 0.9  # a cue this specific ("Do Not Track signals") names i
 THRESHOLDS: dict[str, float] = {
     "First Party Collection/Use": 0.950,
     "Third Party Sharing/Collection": 0.675,
-    "User Choice/Control": 0.850,
+    "User Choice/Control": 0.775,
     "User Access, Edit and Deletion": 0.550,
     "Data Retention": 0.425,
     "Data Security": 0.725,
@@ -916,7 +917,7 @@ THRESHOLDS: dict[str, float] = {
 # at most MARGIN times the best category's. A segment where nothing reaches its threshold still gets its strongest
 # category when that score reaches FALLBACK_AT (nearly every policy segment carries some practice or Other).
 MARGIN = 20.0
-FALLBACK_AT = 0.2
+FALLBACK_AT = 0.3
 
 
 def _needs_case(rx: str) -> bool:
