@@ -281,9 +281,11 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
     "User Access, Edit and Deletion": [
         (
             0.7,
-            r"\b(?<!unauthori[sz]ed )(?:access|review|update|correct|edit|change|modify|delete|remove|erase|rectify|"
-            r"amend|view|deactivate|close|cancel)\w* (?:\w+ ){0,3}(?:your|the|any|such|their|my) (?:\w+ ){0,2}"
-            r"(?:information|data|details|account|profile|registration|subscription|preferences|records?)",
+            # The user's own access: not others who "have access to" it; preferences and subscriptions are choices.
+            r"\b(?<!unauthori[sz]ed )(?<!have )(?<!has )(?<!had )(?<!gain )(?<!granting )(?:access|review|update|"
+            r"correct|edit|change|modify|delete|remove|erase|rectify|amend|view|deactivate|close|cancel)\w* "
+            r"(?:\w+ ){0,3}(?:your|the|any|such|their|my) (?:\w+ ){0,2}(?:information|data|details|account|profile|"
+            r"registration|records?)",
         ),
         (
             0.8,
