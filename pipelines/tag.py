@@ -137,7 +137,8 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
     ],
     "Third Party Sharing/Collection": [
-        (0.65, r"\bthird[- ]part(?:y|ies)\b"),
+        # Third parties, but not third-party sites one links to (that is the links section: Other).
+        (0.65, r"\bthird[- ]part(?:y|ies)\b(?! (?:web ?)?sites?\b| links?\b| platforms?\b| websites?\b)"),
         (
             0.6,
             r"\b(?:share|sharing|shared|disclose[sd]?|disclosing|disclosure|sell|sold|selling|rent|lease|trade|"
@@ -154,7 +155,7 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
         (
             0.75,
-            r"\b(?:law enforcement|subpoenas?|court orders?|legal process|warrants?|government(?:al)? "
+            r"\b(?:law enforcement|subpoenas?|court orders?|legal process|search warrants?|government(?:al)? "
             r"(?:authorit|agenc|request|official)|required by law|comply with (?:\w+ ){0,2}(?:law|legal)|"
             r"legal (?:requirement|obligation|proceeding)s?|protect (?:\w+ ){0,4}(?:rights|property|safety))",
         ),
