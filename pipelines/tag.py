@@ -444,19 +444,21 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"\bcontact (?:us|our|the)\b|\b(?:questions|comments|concerns|complaints?|inquir\w+|feedback) "
             r"(?:\w+ ){0,3}(?:about|regarding|concerning|on|relating)\b",
         ),
+        # Contact details (an e-mail address, a phone number, a postal address) are the privacy contact wherever
+        # they stand in a segment.
         (
-            0.45,
+            0.9,
             r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b|\b\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b|\b(?:suite|street|avenue|"
             r"p\.?o\.? box|attn|attention:?)\b",
         ),
         (
-            0.7,
+            0.9,
             r"\b(?:this|our|the) (?:online )?(?:privacy )?(?:policy|statement|notice) (?:\w+ ){0,2}(?:applies|"
             r"describes|explains|covers|sets (?:out|forth)|governs|is intended|does not apply|is (?:part|"
             r"incorporated)|only applies|outlines|discloses|informs|tells|is designed)",
         ),
         (
-            0.7,
+            0.9,
             r"\b(?:links? (?:to|from)|linked|link to) (?:\w+ ){0,2}(?:other|third[- ]party|external|outside)? ?"
             r"(?:web ?)?sites?\b|\bnot responsible for (?:\w+ ){0,3}(?:privacy|content|practices|policies)|"
             r"\b(?:their|its) own privacy (?:policy|policies|practices|statements?)",
@@ -919,7 +921,7 @@ THRESHOLDS: dict[str, float] = {
 # category is kept only when its evidence is comparable to the strongest one: its miss probability (1 - score) is
 # at most MARGIN times the best category's. A segment where nothing reaches its threshold still gets its strongest
 # category when that score reaches FALLBACK_AT (nearly every policy segment carries some practice or Other).
-MARGIN = 20.0
+MARGIN = 5.0
 FALLBACK_AT = 0.3
 
 
