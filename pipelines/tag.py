@@ -81,10 +81,12 @@ _COMPANY_SHARE = (
 LEXICON: dict[str, list[tuple[float, str]]] = {
     "First Party Collection/Use": [
         # "We collect / use ...", but not "the information we collect" (a reference to collected data, the object
-        # of sharing, storing or protecting).
+        # of sharing, storing or protecting) nor "how we use it" (an overview pointing at a section; the section's
+        # own heading is a heading cue below).
         (
             0.75,
-            r"(?<!information )(?<!information that )(?<!data )(?<!data that )(?<!details )"
+            r"(?<!information )(?<!information that )(?<!data )(?<!data that )(?<!details )(?<!how )(?<!what )"
+            r"(?<!why )(?<!which )(?<!whether )"
             r"\bwe (?:may |will |also |automatically |might |can |only |do |generally |sometimes |routinely )*"
             r"(?:collect|gather|obtain|receive|record|use|process|ask|request|store|log|track|analy[sz]e|combine|"
             r"retain|require|keep|compile|aggregate|capture|save|maintain|learn)\b",
