@@ -89,7 +89,8 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"(?<!why )(?<!which )(?<!whether )"
             r"\bwe (?:may |will |also |automatically |might |can |only |do |generally |sometimes |routinely )*"
             r"(?:collect|gather|obtain|receive|record|use|process|ask|request|store|log|track|analy[sz]e|combine|"
-            r"retain|require|keep|compile|aggregate|capture|save|maintain|learn)\b",
+            r"retain|require|keep|compile|aggregate|capture|save|maintain|learn)\b"
+            r"(?! (?:\w+ )?(?:third[- ]part|outside|other compan|service providers|vendors|advertising compan))",
         ),
         (0.7, r"\b(?:collect|gather|obtain|receive|record|use|process|request)s? " + _gap(3) + _INFO),
         (
@@ -194,6 +195,13 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             0.35,
             r"\b(?:payment process\w+|credit card process\w+|fulfil\w* (?:orders?|services?)|shipping|"
             r"deliver(?:y|ing) (?:of )?(?:products|orders|packages))\b",
+        ),
+        # Engaging other companies to do the work: "we use third-party advertising companies to serve ads".
+        (
+            0.8,
+            r"\bwe (?:\w+ )?(?:use|allow|permit|work with|partner with|engage|contract with|employ|hire|retain|"
+            r"rely on|let) (?:\w+ ){0,2}(?:third[- ]part\w+|outside|other|analytics|advertising|ad) (?:\w+ )?"
+            r"(?:companies|vendors|providers|partners|networks|services|firms|parties|contractors|agencies)\b",
         ),
         # Passing information on, phrased with the recipient after the verb ("we will forward the information
         # you give us to the publisher"; "your information may be provided to our sponsors").
@@ -654,6 +662,7 @@ TRIGGERS: dict[str, list[str]] = {
         "public bulletin message forum chat blog user post",
         "other these those such",
         "payment credit fulfil shipping deliver",
+        "use allow permit work partner engage contract employ hire retain rely let & we=",
         "forward transmit pass send provid give transfer disclos releas mak & to=",
         "they these third other advertisers partners ad= advertising analytics & collect gather receiv place set"
         " access obtain track use",
@@ -787,7 +796,7 @@ HEADINGS: dict[str, list[tuple[float, str, str]]] = {
             r"how (?:we|do we) (?:collect|use|gather)|(?:collection|use|uses|processing) (?:and use )?of "
             r"(?:your |personal |customer |user )*(?:information|data)|information collect(?:ion|ed)|"
             r"(?:automatically|passively) collected|(?:log (?:files|data)|ip address(?:es)?|web beacons|"
-            r"cookies|pixel tags|clear gifs|analytics|usage (?:data|information)|device information|"
+            r"cookies|pixel tags|clear gifs|usage (?:data|information)|device information|"
             r"location (?:data|information)|registration)\b)",
             "information collect gather use uses processing how what which automatically passively log ip web"
             " cookie pixel clear analytics usage device location registration",
