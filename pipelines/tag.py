@@ -338,6 +338,16 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"(?:regular|periodic|scheduled) (?:\w+ )?(?:destruction|deletion|purg\w+))\b",
         ),
         (0.4, r"\b(?:archiv\w+|back-?ups?|backup copies|residual|deleted from (?:our|active))\b"),
+        # A stated retention period ("we remove it after 90 days", "kept indefinitely") is retention wherever it
+        # stands; so is keeping a copy, record or log of something.
+        (
+            0.9,
+            r"\b(?:keep|kept|retain|store|delet|remov|purg|destroy|anonymi[sz]|eras|log)\w* (?:\w+ ){0,8}?(?:for|after|"
+            r"within|up to|older than|longer than) (?:a (?:period|maximum) of )?(?:\d+|one|two|three|six|twelve|"
+            r"thirty|sixty|ninety) (?:\w+ )?(?:days|weeks|months|years)\b|\b(?:retain\w*|kept|stored|keep) "
+            r"(?:\w+ ){0,3}indefinitely\b",
+        ),
+        (0.7, r"\b(?:keep|keeps|kept|maintain|retain)\w* (?:a |an )?(?:\w+ )?(?:copy|copies|record|log)s? of\b"),
         (0.25, r"\b\d+ (?:days|months|years)\b|\b(?:days|months|years)\b"),
     ],
     "Data Security": [
@@ -708,6 +718,8 @@ TRIGGERS: dict[str, list[str]] = {
         "keep kept store hold held maintain preserv",
         "indefinitely no= period delet destroy purg anonymi erase remov regular periodic scheduled",
         "archiv back residual deleted",
+        "keep kept retain store delet remov purg destroy anonymi eras log & days weeks months years indefinitely",
+        "keep kept maintain retain",
         "days months years",
     ],
     "Data Security": [
