@@ -235,7 +235,7 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
     ],
     "User Choice/Control": [
         (0.8, r"\bopt(?:s|ed|ing)?[- ]?(?:out|in)\b|\bopt(?:-out|out)\b"),
-        (0.8, r"\bunsubscrib\w*"),
+        (0.9, r"\bunsubscrib\w*"),  # a choice mechanism wherever it is mentioned
         (0.6, r"\byour (?:choices?|options|preferences|consent)\b"),
         (
             0.6,
@@ -939,7 +939,7 @@ UNAMBIGUOUS_WEIGHT = 0.9  # a cue this specific ("Do Not Track signals") names i
 THRESHOLDS: dict[str, float] = {
     "First Party Collection/Use": 0.800,
     "Third Party Sharing/Collection": 0.625,
-    "User Choice/Control": 0.775,
+    "User Choice/Control": 0.850,
     "User Access, Edit and Deletion": 0.550,
     "Data Retention": 0.425,
     "Data Security": 0.725,
