@@ -85,9 +85,9 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         # own heading is a heading cue below).
         (
             0.75,
-            r"(?<!information )(?<!information that )(?<!data )(?<!data that )(?<!details )(?<!how )(?<!what )"
-            r"(?<!why )(?<!which )(?<!whether )"
-            r"\bwe (?:may |will |also |automatically |might |can |only |do |generally |sometimes |routinely )*"
+            r"\bwe(?<!information we)(?<!information that we)(?<!data we)(?<!data that we)(?<!details we)"
+            r"(?<!how we)(?<!what we)(?<!why we)(?<!which we)(?<!whether we) "
+            r"(?:may |will |also |automatically |might |can |only |do |generally |sometimes |routinely )*"
             r"(?:collect|gather|obtain|receive|record|use|process|ask|request|store|log|track|analy[sz]e|combine|"
             r"retain|require|keep|compile|aggregate|capture|save|maintain|learn)\b"
             r"(?! (?:\w+ )?(?:third[- ]part|outside|other compan|service providers|vendors|advertising compan))",
@@ -203,14 +203,6 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"rely on|let) (?:\w+ ){0,2}(?:third[- ]part\w+|outside|other|analytics|advertising|ad) (?:\w+ )?"
             r"(?:companies|vendors|providers|partners|networks|services|firms|parties|contractors|agencies)\b",
         ),
-        # Passing information on, phrased with the recipient after the verb ("we will forward the information
-        # you give us to the publisher"; "your information may be provided to our sponsors").
-        (
-            0.6,
-            r"\b(?:forward|transmit|pass|send|provide|give|transfer|disclos|releas|mak)\w* (?:it |them |(?:\w+ )?"
-            r"(?:such|this|that|the|your|their|certain|some|any) (?:\w+ ){0,4}(?:information|data|details))(?:\w+ )"
-            r"{0,8}?to (?:the |a |an |our |your |such |these |those |that |any |other )?(?:\w+ ){0,2}" + _COMPANY_SHARE,
-        ),
         # Collection by others on the site: third-party cookies, ad networks, analytics companies.
         (
             0.7,
@@ -223,8 +215,8 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         (
             0.6,
             r"\b(?:becomes?|made|are|is) public(?:ly available)?\b|\bvisible to (?:other users|others|the public|"
-            r"anyone|everyone)|\b(?:collected|seen|read|viewed|accessed|used) (?:and used )?by (?:others|other users|"
-            r"anyone|the public)",
+            r"anyone|everyone)|\b(?:collected|seen|read|viewed|accessed|used) (?:and used )?by (?:others|anyone|the "
+            r"public)",
         ),
         (
             0.7,
@@ -293,8 +285,9 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         (
             0.7,
             # The user's own access: not others who "have access to" it; preferences and subscriptions are choices.
-            r"\b(?<!unauthori[sz]ed )(?<!have )(?<!has )(?<!had )(?<!gain )(?<!granting )(?:access|review|update|"
-            r"correct|edit|change|modify|delete|remove|erase|rectify|amend|view|deactivate|close|cancel)\w* "
+            r"\b(?:access(?<!unauthorized access)(?<!unauthorised access)(?<!have access)(?<!has access)"
+            r"(?<!had access)(?<!gain access)(?<!granting access)|review|update|correct|edit|change|modify|delete|"
+            r"remove|erase|rectify|amend|view|deactivate|close|cancel)\w* "
             r"(?:\w+ ){0,3}(?:your|the|any|such|their|my) (?:\w+ ){0,2}(?:information|data|details|account|profile|"
             r"registration|records?)",
         ),
@@ -380,11 +373,11 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         # The user's share of security: keeping credentials secret, signing off, phishing.
         (
             0.8,
-            r"\b(?:keep|kept|keeping) (?:\w+ ){0,4}(?:passwords?|credentials|log-?ins?|user ?names?)\b(?:\w+ ){0,4}"
-            r"(?:confidential|secret|safe|private|secure)|\bphishing\b|\bsign(?:ing)? (?:off|out) of\b|"
-            r"\b(?:log-?in|account|access) credentials\b|\b(?:never|not to|do not|don't) (?:share|divulge|disclose|"
-            r"reveal|give) (?:\w+ ){0,3}passwords?",
+            r"\b(?:keep|kept|keeping) (?:\w+ ){0,4}(?:passwords?|credentials|log-?ins?|user ?names?)\b (?:\w+ ){0,4}"
+            r"(?:confidential|secret|safe|private|secure)|\b(?:log-?in|account|access) credentials\b|"
+            r"\b(?:never|not to|do not|don't) (?:share|divulge|disclose|reveal|give) (?:\w+ ){0,3}passwords?",
         ),
+        (0.8, r"\bphishing\b|\bsign(?:ing)? (?:off|out) of\b"),
         # Who inside may see the data.
         (
             0.75,
@@ -660,7 +653,7 @@ TRIGGERS: dict[str, list[str]] = {
         "name mail email postal phone telephone mailing credit billing zip date birth gender age",
         "personal",
         "help allow enable let",
-        "information data",
+        "information data & about regarding on= relating",
         "regist sweepstake contest survey promotion newsletter order purchase account",
     ],
     "Third Party Sharing/Collection": [
@@ -676,13 +669,13 @@ TRIGGERS: dict[str, list[str]] = {
         "sell share rent disclos trade lease give",
         "social plug widget like",
         "public bulletin message forum chat blog user post",
-        "other these those such",
+        "other these those such & compan parties entities organi businesses",
         "payment credit fulfil shipping deliver",
-        "use allow permit work partner engage contract employ hire retain rely let & we=",
-        "forward transmit pass send provid give transfer disclos releas mak & to=",
+        "use allow permit work partner engage contract employ hire retain rely let & we= & third outside other"
+        " analytics advertising ad=",
         "they these third other advertisers partners ad= advertising analytics & collect gather receiv place set"
         " access obtain track use",
-        "public visible collected seen read viewed accessed used",
+        "public visible others anyone",
         "law required believe deem",
     ],
     "User Choice/Control": [
@@ -730,7 +723,8 @@ TRIGGERS: dict[str, list[str]] = {
         "protect safeguard secur",
         "guarantee ensure warrant method system transmission security",
         "password security secur safeguard confidential",
-        "phishing sign signing keep kept keeping log login account access never not do don",
+        "password credential log user & keep kept keeping credential password",
+        "phishing sign signing",
         "limit restrict need employees staff personnel obligated",
     ],
     "Policy Change": [
@@ -749,7 +743,7 @@ TRIGGERS: dict[str, list[str]] = {
         " switzerland international non foreign german",
         "residents",
         "outside transfer processed stored located maintained hosted cross",
-        "safe privacy gdpr shine 1798 caloppa ccpa data pipeda",
+        "safe shield gdpr shine 1798 caloppa ccpa protection pipeda",
         "parent guardian",
         "california europe canada countr jurisdiction",
     ],
@@ -917,10 +911,12 @@ SHORT_SEGMENT_OTHER = 0.5
 LIST_ITEM_FIRST_PARTY = 0.5
 TITLE_CASE_SHARE = 0.7  # of the content words (small words like "of", "your" aside)
 TITLE_CASE_MIN_WORDS = 8
+TITLE_CASE_ALL_WORDS_SHARE = 0.4  # of all words, small ones included
 TITLE_CASE_OTHER = 0.8
 TITLE_CASE_PRACTICE_FACTOR = 0.25
 _LIST_ITEM = re.compile(r"(?:;|[;,]? (?:and|or))\s*$")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_CAPITALISED = re.compile(r"\b[A-Z]")
 _SMALL_WORDS = frozenset(
     {"a", "an", "and", "or", "of", "to", "the", "your", "our", "for", "in", "on", "with", "we", "you", "about"}
     | {"how", "is", "do", "from", "by", "us", "it", "this", "that"}
@@ -945,7 +941,7 @@ THRESHOLDS: dict[str, float] = {
     "Data Security": 0.725,
     "Policy Change": 0.525,
     "Do Not Track": 0.200,
-    "International and Specific Audiences": 0.475,
+    "International and Specific Audiences": 0.400,
     "Other": 0.325,
 }
 # Decoding. A paragraph usually describes one or two practices, and annotators label the one it is about, so a
@@ -1003,23 +999,30 @@ _TOKEN = re.compile(r"[a-z0-9]+|[@\"]")
 
 
 @functools.lru_cache(maxsize=200_000)
-def _token_cues(tok: str) -> tuple[int, ...]:
-    """The (cue, group) entries one word triggers (cached: policy vocabulary is small and repetitive)."""
+def _token_cues(tok: str) -> tuple[frozenset[int], tuple[int, ...]]:
+    """What one word triggers (cached: policy vocabulary is small and repetitive): the cues with a single trigger
+    group, which it activates outright, and the (cue, group) entries of cues that need several groups."""
     hits = list(_EXACT.get(tok, ()))
     for n in _PREFIX_LENGTHS:
         if n > len(tok):
             break
         hits += _PREFIX.get(tok[:n], ())
-    return tuple(hits)
+    single = frozenset(h >> _GROUP_BITS for h in hits if _GROUPS[h >> _GROUP_BITS] == 1)
+    return single, tuple(h for h in hits if _GROUPS[h >> _GROUP_BITS] > 1)
 
 
 def _active_cues(lowered: str) -> list[int]:
     """The cues all of whose trigger groups occur in the (lower-cased) text, in lexicon order."""
-    hits: set[int] = set()
+    active: set[int] = set()
+    multi: set[int] = set()
     for tok in set(_TOKEN.findall(lowered)):
-        hits.update(_token_cues(tok))
-    groups_hit = Counter(h >> _GROUP_BITS for h in hits)
-    return sorted(c for c, n in groups_hit.items() if n == _GROUPS[c])
+        single, entries = _token_cues(tok)
+        active |= single
+        multi.update(entries)
+    if multi:
+        groups_hit = Counter(h >> _GROUP_BITS for h in multi)
+        active.update(c for c, n in groups_hit.items() if n == _GROUPS[c])
+    return sorted(active)
 
 
 def _positional_weight(cue: _Cue, start: int, headings: bool) -> float:
@@ -1034,6 +1037,8 @@ def _positional_weight(cue: _Cue, start: int, headings: bool) -> float:
 
 def _is_list_of_headings(text: str) -> bool:
     """Mostly capitalised content words: a table of contents, a run of headings or an address block."""
+    if len(_CAPITALISED.findall(text)) < TITLE_CASE_ALL_WORDS_SHARE * len(text.split()):
+        return False  # a sentence, not headings: the common case, checked cheaply on all words first
     words = [w for w in _WORD.findall(text) if w.lower() not in _SMALL_WORDS]
     if len(words) < TITLE_CASE_MIN_WORDS:
         return False
