@@ -180,8 +180,9 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
         (
             0.8,
-            r"\bwe (?:do not|don't|will not|won't|never|shall not) (?:\w+ ){0,2}(?:sell|share|rent|disclose|trade|"
-            r"lease|give)",
+            r"\b(?:do not|does not|don't|doesn't|will not|won't|never|shall not) (?:\w+ ){0,2}(?:sell|share|rent|"
+            r"disclose|trade|lease|give)|\b(?:not|never) be (?:\w+ ){0,2}(?:sold|shared|rented|disclosed|traded|"
+            r"leased)\b",
         ),
         (0.45, r"\bsocial (?:media|network\w*|plug-?ins?|sharing)\b|\b(?:plug-?ins?|widgets?|like button)\b"),
         (
@@ -308,6 +309,15 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
         (0.5, r"\b(?:inaccura\w+|out of date|up[- ]to[- ]date|incomplete|incorrect|accurate)\b"),
         (0.4, r"\b(?:delet\w+|correct(?:ed|ion|ing)?|updat\w+|edit\w*|remov\w+|accessing)\b"),
+        # Other phrasings of the same rights: passive ("can be updated or corrected"), "make changes to your
+        # information", "change your e-mail address", "ask us to delete it".
+        (
+            0.7,
+            r"\b(?:can|may|will) be (?:\w+ )?(?:updated|corrected|changed|deleted|edited|removed|modified|reviewed|"
+            r"amended)\b|\bmake changes to (?:\w+ ){0,2}(?:information|data|account|profile)|\b(?:change|update|edit|"
+            r"correct) your (?:e-?mail|address|password|profile|name|phone|contact)|\b(?:ask|request|want|like|"
+            r"prefer) (?:\w+ ){0,2}(?:us )?(?:to |that we )?(?:delete|correct|update|remove|change|suppress|erase)\b",
+        ),
     ],
     "Data Retention": [
         (0.7, r"\b(?:retain\w*|retention)\b"),
@@ -703,6 +713,8 @@ TRIGGERS: dict[str, list[str]] = {
         "account profile member",
         "inaccura out up= incomplete incorrect accurate",
         "delet correct updat edit remov accessing",
+        "updat correct chang delet edit remov modif review amend suppress eras & can= may= will= make your= ask"
+        " request want like prefer",
     ],
     "Data Retention": [
         "retain retention",
