@@ -38,7 +38,7 @@ MARKERS: tuple[str, ...] = (
     "do_not_track",
 )
 
-RULES_VERSION = "0.3.0"
+RULES_VERSION = "0.4.0"
 
 
 @dataclass(frozen=True)

@@ -205,3 +205,27 @@ def test_list_item_of_purposes_is_first_party_use() -> None:
     tags = {t.category: t for t in tag_text("conduct audience research and related reporting;")}
     assert "First Party Collection/Use" in tags
     assert tags["First Party Collection/Use"].cue == "(list item)"
+
+
+def test_practice_cue_after_the_opening_counts_less() -> None:
+    """A paragraph states its topic first; the same sharing cue later in the segment is weaker evidence."""
+    from pipelines.tag import OPENING_CHARS, score_text
+
+    filler = "The weather in Lisbon was mild, the trams ran on time all week long and the river was calm at dusk. "
+    assert len(filler) >= OPENING_CHARS
+    sentence = "Our partners may receive your information for marketing. "
+    third = OPP115_CATEGORIES.index("Third Party Sharing/Collection")
+    early, late = score_text(sentence + filler)[0][third], score_text(filler + sentence)[0][third]
+    assert 0 < late < early
+
+
+def test_referring_to_collected_information_is_not_a_collection_statement() -> None:
+    """'the information we collect' names collected data (here: what is protected); it does not state collection,
+    so the strong 'we collect' cue stays silent (the bare word 'collect' is weaker evidence)."""
+    from pipelines.tag import score_text
+
+    first = OPP115_CATEGORIES.index("First Party Collection/Use")
+    scores, cues = score_text("Please remember that the information we collect is kept secure by encryption.")
+    stated, _ = score_text("Please remember that we collect your e-mail address when you register.")
+    assert "we collect" not in cues[first].lower()
+    assert scores[first] < stated[first]
