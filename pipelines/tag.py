@@ -917,7 +917,7 @@ for _category, _cues in HEADINGS.items():
 # OPP-115 annotators file under Other. A list item ("...; and", "enforce our terms of service;") continues a list
 # introduced elsewhere, and such lists are mostly the purposes information is used for. A segment made mostly of
 # capitalised words is a table of contents, a run of headings or an address block: Other, and the practices it
-# names are the titles of other sections, so its practice cues count as little as late ones.
+# names are the titles of other sections, so its practice cues count for little (TITLE_CASE_PRACTICE_FACTOR).
 SHORT_SEGMENT_WORDS = 8
 SHORT_SEGMENT_OTHER = 0.5
 LIST_ITEM_FIRST_PARTY = 0.5
