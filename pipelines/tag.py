@@ -342,7 +342,7 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
         (0.4, r"\b(?:archiv\w+|back-?ups?|backup copies|residual|deleted from (?:our|active))\b"),
         # A stated retention period ("we remove it after 90 days", "kept indefinitely") is retention wherever it
-        # stands; so is keeping a copy, record or log of something.
+        # stands.
         (
             0.9,
             r"\b(?:keep|kept|retain|store|delet|remov|purg|destroy|anonymi[sz]|eras|log)\w* (?:\w+ ){0,8}?(?:for|after|"
@@ -350,7 +350,6 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"thirty|sixty|ninety) (?:\w+ )?(?:days|weeks|months|years)\b|\b(?:retain\w*|kept|stored|keep) "
             r"(?:\w+ ){0,3}indefinitely\b",
         ),
-        (0.7, r"\b(?:keep|keeps|kept|maintain|retain)\w* (?:a |an )?(?:\w+ )?(?:copy|copies|record|log)s? of\b"),
         (0.25, r"\b\d+ (?:days|months|years)\b|\b(?:days|months|years)\b"),
     ],
     "Data Security": [
@@ -380,14 +379,13 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"(?:guarantee|ensure|warrant))\b",
         ),
         (0.5, r"\b(?:passwords?|(?<!social )security\b|secured?\b|safeguards?|confidential\w*)"),
-        # The user's share of security: keeping credentials secret, signing off, phishing.
+        # The user's share of security: keeping credentials secret.
         (
             0.8,
             r"\b(?:keep|kept|keeping) (?:\w+ ){0,4}(?:passwords?|credentials|log-?ins?|user ?names?)\b (?:\w+ ){0,4}"
             r"(?:confidential|secret|safe|private|secure)|\b(?:log-?in|account|access) credentials\b|"
             r"\b(?:never|not to|do not|don't) (?:share|divulge|disclose|reveal|give) (?:\w+ ){0,3}passwords?",
         ),
-        (0.8, r"\bphishing\b|\bsign(?:ing)? (?:off|out) of\b"),
         # Who inside may see the data.
         (
             0.75,
@@ -724,7 +722,6 @@ TRIGGERS: dict[str, list[str]] = {
         "indefinitely no= period delet destroy purg anonymi erase remov regular periodic scheduled",
         "archiv back residual deleted",
         "keep kept retain store delet remov purg destroy anonymi eras log & days weeks months years indefinitely",
-        "keep kept maintain retain",
         "days months years",
     ],
     "Data Security": [
@@ -736,7 +733,6 @@ TRIGGERS: dict[str, list[str]] = {
         "guarantee ensure warrant method system transmission security",
         "password security secur safeguard confidential",
         "password credential log user & keep kept keeping credential password",
-        "phishing sign signing",
         "limit restrict need employees staff personnel obligated",
     ],
     "Policy Change": [
