@@ -207,7 +207,7 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         # Collection by others on the site: third-party cookies, ad networks, analytics companies.
         (
             0.7,
-            r"\b(?:they|these (?:\w+ )?(?:companies|parties|providers|partners|networks|advertisers|services)|"
+            r"\b(?:these (?:\w+ )?(?:companies|parties|providers|partners|networks|advertisers|services)|"
             r"third[- ]part(?:y|ies)(?: \w+){0,2}|other (?:companies|parties|websites)|advertisers|(?:our )?partners|"
             r"(?:ad|advertising|analytics) (?:networks?|companies|providers|services)) (?:\w+ ){0,3}(?:collect|gather|"
             r"receive|place|set|access|obtain|track|use (?:cookies|web beacons|their own))\w*",
@@ -681,7 +681,7 @@ TRIGGERS: dict[str, list[str]] = {
         "payment credit fulfil shipping deliver",
         "use allow permit work partner engage contract employ hire retain rely let & we= & third outside other"
         " analytics advertising ad=",
-        "they these third other advertisers partners ad= advertising analytics & collect gather receiv place set"
+        "these third other advertisers partners ad= advertising analytics & collect gather receiv place set"
         " access obtain track use",
         "public visible others anyone",
         "law required believe deem",
