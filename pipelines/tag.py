@@ -38,7 +38,7 @@ MARKERS: tuple[str, ...] = (
     "do_not_track",
 )
 
-RULES_VERSION = "0.3.0"
+RULES_VERSION = "0.4.0"
 
 
 @dataclass(frozen=True)
@@ -73,20 +73,28 @@ _INFO = (
 )
 _COMPANY_SHARE = (
     r"(?:third[- ]part|partners?|affiliat|service providers?|vendors?|advertis|sponsors?|other compan|companies|"
-    r"subsidiar|government|authorit|law enforcement|outside|business(?:es)?|merchants?|carriers?|agents?)"
+    r"subsidiar|government|authorit|law enforcement|outside|business(?:es)?|merchants?|carriers?|agents?|"
+    r"issuers?|publishers?|providers?|franchis|lenders?|banks?|operators|others|persons|organi[sz]ations|entit|"
+    r"buyers?|purchasers?|successors?|acquir|research|marketers|(?:credit card|payment|shipping|delivery) )"
 )
 
 LEXICON: dict[str, list[tuple[float, str]]] = {
     "First Party Collection/Use": [
+        # "We collect / use ...", but not "the information we collect" (a reference to collected data, the object
+        # of sharing, storing or protecting) nor "how we use it" (an overview pointing at a section; the section's
+        # own heading is a heading cue below).
         (
             0.75,
-            r"\bwe (?:may |will |also |automatically |might |can |only |do |generally |sometimes |routinely )*"
+            r"\bwe(?<!information we)(?<!information that we)(?<!data we)(?<!data that we)(?<!details we)"
+            r"(?<!how we)(?<!what we)(?<!why we)(?<!which we)(?<!whether we) "
+            r"(?:may |will |also |automatically |might |can |only |do |generally |sometimes |routinely )*"
             r"(?:collect|gather|obtain|receive|record|use|process|ask|request|store|log|track|analy[sz]e|combine|"
-            r"retain|require|keep|compile|aggregate|capture|save|maintain|learn)\b",
+            r"retain|require|keep|compile|aggregate|capture|save|maintain|learn)\b"
+            r"(?! (?:\w+ )?(?:third[- ]part|outside|other compan|service providers|vendors|advertising compan))",
         ),
         (0.7, r"\b(?:collect|gather|obtain|receive|record|use|process|request)s? " + _gap(3) + _INFO),
         (
-            0.7,
+            0.5,
             r"\b(?:information|data) (?:that )?(?:we|you) (?:\w+ )?(?:collect|gather|obtain|provide|submit|give|enter)",
         ),
         (0.6, r"\bcollect(?:s|ed|ing|ion)?\b"),
@@ -132,7 +140,8 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
     ],
     "Third Party Sharing/Collection": [
-        (0.65, r"\bthird[- ]part(?:y|ies)\b"),
+        # Third parties, but not third-party sites one links to (that is the links section: Other).
+        (0.65, r"\bthird[- ]part(?:y|ies)\b(?! (?:web ?)?sites?\b| links?\b| platforms?\b| websites?\b)"),
         (
             0.6,
             r"\b(?:share|sharing|shared|disclose[sd]?|disclosing|disclosure|sell|sold|selling|rent|lease|trade|"
@@ -149,7 +158,7 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
         (
             0.75,
-            r"\b(?:law enforcement|subpoenas?|court orders?|legal process|warrants?|government(?:al)? "
+            r"\b(?:law enforcement|subpoenas?|court orders?|legal process|search warrants?|government(?:al)? "
             r"(?:authorit|agenc|request|official)|required by law|comply with (?:\w+ ){0,2}(?:law|legal)|"
             r"legal (?:requirement|obligation|proceeding)s?|protect (?:\w+ ){0,4}(?:rights|property|safety))",
         ),
@@ -171,8 +180,9 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
         (
             0.8,
-            r"\bwe (?:do not|don't|will not|won't|never|shall not) (?:\w+ ){0,2}(?:sell|share|rent|disclose|trade|"
-            r"lease|give)",
+            r"\b(?:do not|does not|don't|doesn't|will not|won't|never|shall not) (?:\w+ ){0,2}(?:sell|share|rent|"
+            r"disclose|trade|lease|give)|\b(?:not|never) be (?:\w+ ){0,2}(?:sold|shared|rented|disclosed|traded|"
+            r"leased)\b",
         ),
         (0.45, r"\bsocial (?:media|network\w*|plug-?ins?|sharing)\b|\b(?:plug-?ins?|widgets?|like button)\b"),
         (
@@ -187,10 +197,38 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"\b(?:payment process\w+|credit card process\w+|fulfil\w* (?:orders?|services?)|shipping|"
             r"deliver(?:y|ing) (?:of )?(?:products|orders|packages))\b",
         ),
+        # Engaging other companies to do the work: "we use third-party advertising companies to serve ads".
+        (
+            0.8,
+            r"\bwe (?:\w+ )?(?:use|allow|permit|work with|partner with|engage|contract with|employ|hire|retain|"
+            r"rely on|let) (?:\w+ ){0,2}(?:third[- ]part\w+|outside|other|analytics|advertising|ad) (?:\w+ )?"
+            r"(?:companies|vendors|providers|partners|networks|services|firms|parties|contractors|agencies)\b",
+        ),
+        # Collection by others on the site: third-party cookies, ad networks, analytics companies.
+        (
+            0.7,
+            r"\b(?:these (?:\w+ )?(?:companies|parties|providers|partners|networks|advertisers|services)|"
+            r"third[- ]part(?:y|ies)(?: \w+){0,2}|other (?:companies|parties|websites)|advertisers|(?:our )?partners|"
+            r"(?:ad|advertising|analytics) (?:networks?|companies|providers|services)) (?:\w+ ){0,3}(?:collect|gather|"
+            r"receive|place|set|access|obtain|track|use (?:cookies|web beacons|their own))\w*",
+        ),
+        # Posting in public: what a user makes public can be seen and used by anyone.
+        (
+            0.6,
+            r"\b(?:becomes?|made|are|is) public(?:ly available)?\b|\bvisible to (?:other users|others|the public|"
+            r"anyone|everyone)|\b(?:collected|seen|read|viewed|accessed|used) (?:and used )?by (?:others|anyone|the "
+            r"public)",
+        ),
+        (
+            0.7,
+            r"\b(?:the )?law requires|\brequired (?:to do so )?by (?:law|statute|regulation)|\b(?:believe|deem) "
+            r"(?:\w+ ){0,3}(?:necessary|required|appropriate) (?:\w+ ){0,3}(?:to|by|under) (?:comply|law|protect|"
+            r"respond|enforce|investigate|prevent)",
+        ),
     ],
     "User Choice/Control": [
         (0.8, r"\bopt(?:s|ed|ing)?[- ]?(?:out|in)\b|\bopt(?:-out|out)\b"),
-        (0.8, r"\bunsubscrib\w*"),
+        (0.9, r"\bunsubscrib\w*"),  # a choice mechanism wherever it is mentioned
         (0.6, r"\byour (?:choices?|options|preferences|consent)\b"),
         (
             0.6,
@@ -206,10 +244,11 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         (
             0.55,
             r"\byou (?:may|can|could|have the (?:option|right|choice|ability)|are able) (?:to )?(?:\w+ ){0,2}"
-            r"(?:choose|elect|decline|refuse|opt|disable|stop|limit|withdraw|control|change|adjust|set|turn|"
+            r"(?:choose (?:not|whether|which|how|to (?:opt|receive|limit|disable|block|stop))|elect|decline|refuse|"
+            r"opt|disable|stop|limit|withdraw|control|change|adjust|set|turn|"
             r"block|manage|request that|tell us|let us know|indicate|object)",
         ),
-        (0.5, r"\b(?:choose|decide|elect|prefer) (?:\w+ )?(?:not )?to\b"),
+        (0.5, r"\b(?:choose|decide|elect|prefer) (?:\w+ )?not to\b"),  # "choose to enroll" is no privacy choice
         (0.5, r"\bconsent\w*\b"),
         (0.75, r"\b(?:aboutads\.info|networkadvertising\.org|youronlinechoices|adchoices|optout)\b"),
         (
@@ -228,13 +267,30 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"providing|registering))\b",
         ),
         (0.4, r"\b(?:preferences?|choices?|permission)\b"),
+        # Controls offered rather than demanded: "the ability to block them", "an option to clear cookies".
+        (
+            0.7,
+            r"\b(?:ability|option|choice|opportunity|able|free|right) to (?:\w+ ){0,2}(?:block|disable|reject|refuse|"
+            r"decline|delete|clear|manage|control|limit|opt|turn off|remove|withdraw|unsubscribe|stop|adjust|"
+            r"disassociate|disconnect|withhold)",
+        ),
+        (
+            0.6,
+            r"\b(?:set|configure|adjust|change) (?:\w+ ){0,2}browser|\b(?:clear|erase|disabling|blocking|rejecting)"
+            r"\w* (?:\w+ ){0,2}cookies|\bwithout (?:\w+ )?(?:providing|sharing|revealing|giving|disclosing|"
+            r"submitting|registering|identifying)",
+        ),
+        (0.6, r"\b(?:prefer|would rather|would like|wish|want) not to\b"),
     ],
     "User Access, Edit and Deletion": [
         (
             0.7,
-            r"\b(?<!unauthori[sz]ed )(?:access|review|update|correct|edit|change|modify|delete|remove|erase|rectify|"
-            r"amend|view|deactivate|close|cancel)\w* (?:\w+ ){0,3}(?:your|the|any|such|their|my) (?:\w+ ){0,2}"
-            r"(?:information|data|details|account|profile|registration|subscription|preferences|records?)",
+            # The user's own access: not others who "have access to" it; preferences and subscriptions are choices.
+            r"\b(?:access(?<!unauthorized access)(?<!unauthorised access)(?<!have access)(?<!has access)"
+            r"(?<!had access)(?<!gain access)(?<!granting access)|review|update|correct|edit|change|modify|delete|"
+            r"remove|erase|rectify|amend|view|deactivate|close|cancel)\w* "
+            r"(?:\w+ ){0,3}(?:your|the|any|such|their|my) (?:\w+ ){0,2}(?:information|data|details|account|profile|"
+            r"registration|records?)",
         ),
         (
             0.8,
@@ -253,6 +309,15 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
         (0.5, r"\b(?:inaccura\w+|out of date|up[- ]to[- ]date|incomplete|incorrect|accurate)\b"),
         (0.4, r"\b(?:delet\w+|correct(?:ed|ion|ing)?|updat\w+|edit\w*|remov\w+|accessing)\b"),
+        # Other phrasings of the same rights: passive ("can be updated or corrected"), "make changes to your
+        # information", "change your e-mail address", "ask us to delete it".
+        (
+            0.7,
+            r"\b(?:can|may|will) be (?:\w+ )?(?:updated|corrected|changed|deleted|edited|removed|modified|reviewed|"
+            r"amended)\b|\bmake changes to (?:\w+ ){0,2}(?:information|data|account|profile)|\b(?:change|update|edit|"
+            r"correct) your (?:e-?mail|address|password|profile|name|phone|contact)|\b(?:ask|request|want|like|"
+            r"prefer) (?:\w+ ){0,2}(?:us )?(?:to |that we )?(?:delete|correct|update|remove|change|suppress|erase)\b",
+        ),
     ],
     "Data Retention": [
         (0.7, r"\b(?:retain\w*|retention)\b"),
@@ -276,6 +341,15 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"(?:regular|periodic|scheduled) (?:\w+ )?(?:destruction|deletion|purg\w+))\b",
         ),
         (0.4, r"\b(?:archiv\w+|back-?ups?|backup copies|residual|deleted from (?:our|active))\b"),
+        # A stated retention period ("we remove it after 90 days", "kept indefinitely") is retention wherever it
+        # stands.
+        (
+            0.9,
+            r"\b(?:keep|kept|retain|store|delet|remov|purg|destroy|anonymi[sz]|eras|log)\w* (?:\w+ ){0,8}?(?:for|after|"
+            r"within|up to|older than|longer than) (?:a (?:period|maximum) of )?(?:\d+|one|two|three|six|twelve|"
+            r"thirty|sixty|ninety) (?:\w+ )?(?:days|weeks|months|years)\b|\b(?:retain\w*|kept|stored|keep) "
+            r"(?:\w+ ){0,3}indefinitely\b",
+        ),
         (0.25, r"\b\d+ (?:days|months|years)\b|\b(?:days|months|years)\b"),
     ],
     "Data Security": [
@@ -288,7 +362,7 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"precautions|protections?))",
         ),
         (
-            0.8,
+            0.9,
             r"\b(?:encrypt\w*|ssl|tls|https|secure sockets? layer|firewalls?|data breach\w*|pci|"
             r"secure (?:server|socket|area|environment|network|facilit\w+|location|connection|site|technolog\w*|"
             r"transmission|database|systems?))\b",
@@ -305,6 +379,20 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"(?:guarantee|ensure|warrant))\b",
         ),
         (0.5, r"\b(?:passwords?|(?<!social )security\b|secured?\b|safeguards?|confidential\w*)"),
+        # The user's share of security: keeping credentials secret.
+        (
+            0.8,
+            r"\b(?:keep|kept|keeping) (?:\w+ ){0,4}(?:passwords?|credentials|log-?ins?|user ?names?)\b (?:\w+ ){0,4}"
+            r"(?:confidential|secret|safe|private|secure)|\b(?:log-?in|account|access) credentials\b|"
+            r"\b(?:never|not to|do not|don't) (?:share|divulge|disclose|reveal|give) (?:\w+ ){0,3}passwords?",
+        ),
+        # Who inside may see the data.
+        (
+            0.75,
+            r"\b(?:limit|restrict)\w* (?:\w+ )?access\b|\bneed to know\b|\b(?:employees|staff|personnel) (?:\w+ ){0,4}"
+            r"access to (?:\w+ ){0,3}(?:information|data)|\bobligated to (?:maintain|keep|protect) (?:\w+ ){0,3}"
+            r"(?:confidential|secur)",
+        ),
     ],
     "Policy Change": [
         (
@@ -344,9 +432,13 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
     ],
     "International and Specific Audiences": [
-        (0.8, r"\bchildren\b|\bchild(?:'s)? (?:privacy|information|data)|\bkids\b|\bteens?\b|\bminors?\b|\bCOPPA\b"),
         (
             0.8,
+            r"\bchildren\b|\bchild(?:'s)? (?:privacy|information|data)|\bkids\b|\bteens?\b|\bminors?\b|\bCOPPA\b|"
+            r"\b(?:a|your|the|their|any) child(?:'s|s)?\b|\b(?:son|daughter)'s or (?:son|daughter)'s\b",
+        ),
+        (
+            0.9,
             r"\b(?:under|younger than|below|over|at least|older than) (?:the age of )?(?:1[0-9]|2[01])\b|"
             r"\bage of (?:1[0-9]|2[01]|majority)\b|\b1[0-9] (?:years|yrs)(?: of age| old)?\b",
         ),
@@ -357,6 +449,8 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"(?:\w+ )?(?:residents?|users|visitors|customers|citizens|individuals|consumers|law|laws|"
             r"union|economic area|privacy|data protection|regulations?)",
         ),
+        # Notices to the residents of one state or country ("For Montana residents:").
+        (0.75, r"\b(?:for|to) (?:\w+ )?residents\b|\bresidents of (?:the )?(?:state|province|commonwealth|\w+)\b"),
         (
             0.7,
             r"\b(?:outside (?:of )?(?:the )?(?:united states|u\.s\.|us|eea|european|your (?:country|jurisdiction)|"
@@ -377,19 +471,21 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"\bcontact (?:us|our|the)\b|\b(?:questions|comments|concerns|complaints?|inquir\w+|feedback) "
             r"(?:\w+ ){0,3}(?:about|regarding|concerning|on|relating)\b",
         ),
+        # Contact details (an e-mail address, a phone number, a postal address) are the privacy contact wherever
+        # they stand in a segment.
         (
-            0.45,
+            0.9,
             r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b|\b\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b|\b(?:suite|street|avenue|"
             r"p\.?o\.? box|attn|attention:?)\b",
         ),
         (
-            0.7,
+            0.9,
             r"\b(?:this|our|the) (?:online )?(?:privacy )?(?:policy|statement|notice) (?:\w+ ){0,2}(?:applies|"
             r"describes|explains|covers|sets (?:out|forth)|governs|is intended|does not apply|is (?:part|"
             r"incorporated)|only applies|outlines|discloses|informs|tells|is designed)",
         ),
         (
-            0.7,
+            0.9,
             r"\b(?:links? (?:to|from)|linked|link to) (?:\w+ ){0,2}(?:other|third[- ]party|external|outside)? ?"
             r"(?:web ?)?sites?\b|\bnot responsible for (?:\w+ ){0,3}(?:privacy|content|practices|policies)|"
             r"\b(?:their|its) own privacy (?:policy|policies|practices|statements?)",
@@ -415,7 +511,12 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
             r"\b(?:please (?:read|review)|(?:read|review) (?:this|our|the) (?:\w+ )?(?:privacy )?(?:policy|"
             r"statement|notice))\b",
         ),
-        (0.5, r"\b(?:trust\w*|self[- ]regulatory|certif\w+|seal|verif\w+|complian\w+|audit\w*)\b"),
+        # Seals and compliance programmes; a bare "trusted" or "verify" is about something else.
+        (
+            0.5,
+            r"\b(?:truste|trustarc|trust ?mark|self[- ]regulatory|certif\w+|seals?|complian\w+|audit\w*|"
+            r"verification (?:program|seal))\b",
+        ),
         (0.35, r"\b(?:privacy (?:policy|statement|notice|practices)|this policy|(?:we|us|our)\")"),
         (
             0.6,
@@ -424,7 +525,7 @@ LEXICON: dict[str, list[tuple[float, str]]] = {
         ),
         (
             0.5,
-            r"\byou are (?:solely )?responsible\b|\bplease (?:be careful|use caution|remember|note)\b|"
+            r"\byou are (?:solely )?responsible\b|\bplease (?:be careful|use caution)\b|"
             r"\bwe (?:recommend|encourage|urge) (?:that )?you\b",
         ),
         (0.55, r"\bsubject to (?:\w+ ){0,3}(?:agreements?|terms|licen[cs]e|eula)\b"),
@@ -560,7 +661,7 @@ TRIGGERS: dict[str, list[str]] = {
         "name mail email postal phone telephone mailing credit billing zip date birth gender age",
         "personal",
         "help allow enable let",
-        "information data",
+        "information data & about regarding on= relating",
         "regist sweepstake contest survey promotion newsletter order purchase account",
     ],
     "Third Party Sharing/Collection": [
@@ -576,8 +677,14 @@ TRIGGERS: dict[str, list[str]] = {
         "sell share rent disclos trade lease give",
         "social plug widget like",
         "public bulletin message forum chat blog user post",
-        "other these those such",
+        "other these those such & compan parties entities organi businesses",
         "payment credit fulfil shipping deliver",
+        "use allow permit work partner engage contract employ hire retain rely let & we= & third outside other"
+        " analytics advertising ad=",
+        "these third other advertisers partners ad= advertising analytics & collect gather receiv place set"
+        " access obtain track use",
+        "public visible others anyone",
+        "law required believe deem",
     ],
     "User Choice/Control": [
         "opt",
@@ -593,6 +700,9 @@ TRIGGERS: dict[str, list[str]] = {
         "optional voluntar required discretion option want wish agree provide accept",
         "agree consent acknowledge authori using visiting accessing submitting providing registering",
         "preferen choice permission",
+        "ability option choice opportunity able free right",
+        "set configure adjust change clear erase disabling blocking rejecting without",
+        "prefer would wish want",
     ],
     "User Access, Edit and Deletion": [
         "access review updat correct edit chang modif delet remov eras rectif amend view deactivat clos cancel",
@@ -601,6 +711,8 @@ TRIGGERS: dict[str, list[str]] = {
         "account profile member",
         "inaccura out up= incomplete incorrect accurate",
         "delet correct updat edit remov accessing",
+        "updat correct chang delet edit remov modif review amend suppress eras & can= may= will= make your= ask"
+        " request want like prefer",
     ],
     "Data Retention": [
         "retain retention",
@@ -609,6 +721,7 @@ TRIGGERS: dict[str, list[str]] = {
         "keep kept store hold held maintain preserv",
         "indefinitely no= period delet destroy purg anonymi erase remov regular periodic scheduled",
         "archiv back residual deleted",
+        "keep kept retain store delet remov purg destroy anonymi eras log & days weeks months years indefinitely",
         "days months years",
     ],
     "Data Security": [
@@ -619,6 +732,8 @@ TRIGGERS: dict[str, list[str]] = {
         "protect safeguard secur",
         "guarantee ensure warrant method system transmission security",
         "password security secur safeguard confidential",
+        "password credential log user & keep kept keeping credential password",
+        "limit restrict need employees staff personnel obligated",
     ],
     "Policy Change": [
         "chang updat modif revis amend alter",
@@ -630,12 +745,13 @@ TRIGGERS: dict[str, list[str]] = {
     ],
     "Do Not Track": ["track dnt"],
     "International and Specific Audiences": [
-        "children child kids teen minor coppa",
+        "children child kids teen minor coppa son daughter",
         "under younger below over at= older age 1",
         "california european europe eea eu= uk= u= canad nevada massachusetts vermont australia japan swiss"
         " switzerland international non foreign german",
+        "residents",
         "outside transfer processed stored located maintained hosted cross",
-        "safe privacy gdpr shine 1798 caloppa ccpa data pipeda",
+        "safe shield gdpr shine 1798 caloppa ccpa protection pipeda",
         "parent guardian",
         "california europe canada countr jurisdiction",
     ],
@@ -649,7 +765,7 @@ TRIGGERS: dict[str, list[str]] = {
         "officer office team department administrator coordinator contact center introduction overview scope"
         " definitions table general summary welcome",
         "please read review",
-        "trust self certif seal verif complian audit",
+        "truste trustarc trust self certif seal complian audit verification",
         'policy statement notice practices "=',
         "means refers defined shall purpose",
         "responsible please recommend encourage urge",
@@ -687,31 +803,161 @@ TRIGGERS: dict[str, list[str]] = {
 }
 TRIGGERS["do_not_track"] = list(TRIGGERS["Do Not Track"])
 
-# Short segments are mostly headings or fragments, which OPP-115 annotators file under Other.
+# Section-heading cues: the words a segment opens with (after any numbering like "5." or "(b)"). Policies title
+# their sections by practice ("How We Share Your Information", "Your Choices", "Contact Us"), and the opening words
+# of an untitled paragraph name its topic the same way. (weight, pattern after the opening, trigger words).
+_OPENING = r"^[^a-z]{0,8}(?:(?:[a-h]|[ivx]{1,4})[.)]\s*)?"
+HEADINGS: dict[str, list[tuple[float, str, str]]] = {
+    "First Party Collection/Use": [
+        (
+            0.8,
+            r"(?:(?:the |what |types of |categories of |kinds of )?(?:personal |personally identifiable |other |"
+            r"non-personal |non-personally identifiable )?information (?:that )?(?:we |you )?(?:collect|gather|"
+            r"obtain|receive|provide|submit)|(?:what|which) (?:\w+ ){0,3}(?:do|does) (?:we|\w+) (?:collect|gather)|"
+            r"how (?:we|do we) (?:collect|use|gather)|(?:collection|use|uses|processing) (?:and use )?of "
+            r"(?:your |personal |customer |user )*(?:information|data)|information collect(?:ion|ed)|"
+            r"(?:automatically|passively) collected|(?:log (?:files|data)|ip address(?:es)?|web beacons|"
+            r"cookies|pixel tags|clear gifs|usage (?:data|information)|device information|"
+            r"location (?:data|information)|registration)\b)",
+            "information collect gather use uses processing how what which automatically passively log ip web"
+            " cookie pixel clear analytics usage device location registration",
+        ),
+    ],
+    "Third Party Sharing/Collection": [
+        (
+            0.8,
+            r"(?:(?:how |when |why )?(?:we |do we )?(?:share|sharing|disclos\w+|transfer\w*|sell|sale) (?:of )?"
+            r"(?:your |personal |the )*(?:information|data)?|(?:with )?whom (?:do )?we share|information (?:we )?"
+            r"shar\w+|third[- ]part(?:y|ies)(?! (?:web ?)?sites?| links)|service providers|(?:our )?affiliates|"
+            r"business transfers?|legal (?:requirements|process|disclosures?)|(?:online |interest[- ]based )?"
+            r"advertis(?:ing|ers)\b(?! choices))",
+            "share sharing disclos transfer sell sale whom information third service affiliates business legal"
+            " online interest advertis",
+        ),
+    ],
+    "User Choice/Control": [
+        (
+            0.8,
+            r"(?:your (?:choices?|options|preferences|consent|privacy choices|rights and choices)|choices?\b|"
+            r"opt(?:ing)?[- ]?(?:out|in)|unsubscrib|(?:marketing|communications?|email) (?:preferences|choices|"
+            r"opt)|managing (?:cookies|your)|how (?:you|to) (?:can )?(?:control|opt|manage|limit))",
+            "your choice choices opt opting unsubscrib marketing communication communications email managing how",
+        ),
+    ],
+    "User Access, Edit and Deletion": [
+        (
+            0.8,
+            r"(?:(?:accessing|reviewing|updating|correcting|changing|deleting|editing|access to|access and)"
+            r"(?:,? (?:and |or )?(?:updating|correcting|changing|deleting|editing|update|correct|delete))* "
+            r"(?:\w+ ){0,2}(?:information|data|account|profile)|how (?:you |to |do i |can i )*(?:can )?(?:access|"
+            r"update|correct|change|review|delete|edit)|(?:your )?right (?:to|of) access)",
+            "accessing reviewing updating correcting changing deleting editing access how your right",
+        ),
+    ],
+    "Data Retention": [
+        (
+            0.85,
+            r"(?:(?:data |information |record )?retention|how long (?:do )?we (?:keep|retain|store)|"
+            r"(?:storage|keeping) (?:of|and retention))",
+            "data information record retention how storage keeping",
+        ),
+    ],
+    "Data Security": [
+        (
+            0.85,
+            r"(?:(?:data |information |our commitment to |site |account )?security|how (?:do )?we (?:protect|secure|"
+            r"safeguard)|(?:protect(?:ing|ion of)|safeguarding|securing) (?:your |the )?(?:personal )?"
+            r"(?:information|data|privacy)|confidentiality)",
+            "data information our site account security how protect protecting protection safeguarding securing"
+            " confidentiality",
+        ),
+    ],
+    "Policy Change": [
+        (
+            0.85,
+            r"(?:(?:changes|updates|modifications|revisions|amendments) (?:to|in|of) (?:this|our|the)|"
+            r"(?:privacy )?(?:policy|statement|notice) (?:changes|updates))",
+            "changes updates modifications revisions amendments privacy policy statement notice",
+        ),
+    ],
+    "International and Specific Audiences": [
+        (
+            0.85,
+            r"(?:(?:\w+ ){0,4}(?:from|of|about|by|for|regarding) (?:children|kids|minors)|"
+            r"children|child|kids|minors|parents|teens|(?:your )?california|international (?:users|visitors|"
+            r"transfers?|data)|european|notice to (?:california|european|non-u\.?s\.?|users outside)|(?:users|"
+            r"visitors) (?:from )?outside|safe harbou?r|privacy shield)\b",
+            "children child kids minors parents teens your california international european notice users"
+            " visitors safe privacy",
+        ),
+    ],
+    "Other": [
+        (
+            0.8,
+            r"(?:contact(?:ing)? us|questions|how to contact|(?:online )?privacy (?:policy|statement|notice)$|"
+            r"introduction|overview|scope|links? to (?:other|third)|(?:third[- ]party|other|external) "
+            r"(?:web ?)?sites|linked sites|terms of (?:use|service)|governing law|effective date|last (?:updated|"
+            r"revised|modified)|definitions|welcome|our commitment(?! to (?:data |information )?security)|"
+            r"acceptance|disclaimer)\b",
+            "contact contacting questions how online privacy introduction overview scope link links third other"
+            " external linked terms governing effective last definitions welcome our acceptance disclaimer",
+        ),
+    ],
+}
+for _category, _cues in HEADINGS.items():
+    for _weight, _rx, _words in _cues:
+        LEXICON[_category].append((_weight, _OPENING + _rx))
+        TRIGGERS[_category].append(_words)
+
+# Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
+# OPP-115 annotators file under Other. A list item ("...; and", "enforce our terms of service;") continues a list
+# introduced elsewhere, and such lists are mostly the purposes information is used for. A segment made mostly of
+# capitalised words is a table of contents, a run of headings or an address block: Other, and the practices it
+# names are the titles of other sections, so its practice cues count for little (TITLE_CASE_PRACTICE_FACTOR).
 SHORT_SEGMENT_WORDS = 8
 SHORT_SEGMENT_OTHER = 0.5
+LIST_ITEM_FIRST_PARTY = 0.5
+TITLE_CASE_SHARE = 0.7  # of the content words (small words like "of", "your" aside)
+TITLE_CASE_MIN_WORDS = 8
+TITLE_CASE_ALL_WORDS_SHARE = 0.4  # of all words, small ones included
+TITLE_CASE_OTHER = 0.8
+TITLE_CASE_PRACTICE_FACTOR = 0.25
+_LIST_ITEM = re.compile(r"(?:;|[;,]? (?:and|or))\s*$")
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_CAPITALISED = re.compile(r"\b[A-Z]")
+_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "or", "of", "to", "the", "your", "our", "for", "in", "on", "with", "we", "you", "about"}
+    | {"how", "is", "do", "from", "by", "us", "it", "this", "that"}
+)
+# A paragraph states its topic first (a section heading, then the opening sentence); later sentences mention
+# neighbouring practices in passing ("... and we may share it with our service providers"). So a practice cue
+# whose first match starts after the opening counts with a reduced weight. Markers are not affected: they flag
+# any mention.
+OPENING_CHARS = 100
+LATE_CUE_FACTOR = 0.5
+UNAMBIGUOUS_WEIGHT = 0.9  # a cue this specific ("Do Not Track signals") names its practice wherever it stands
 
 
 # Per-category firing thresholds, chosen on the OPP-115 dev split only (uid % 4 != 0) jointly with the decoding
 # below (coordinate search for dev micro-F1); markers use FIRE_AT.
 THRESHOLDS: dict[str, float] = {
-    "First Party Collection/Use": 0.975,
-    "Third Party Sharing/Collection": 0.8,
-    "User Choice/Control": 0.9,
-    "User Access, Edit and Deletion": 0.775,
-    "Data Retention": 0.725,
-    "Data Security": 0.875,
-    "Policy Change": 0.875,
-    "Do Not Track": 0.9,
-    "International and Specific Audiences": 0.375,
-    "Other": 0.3,
+    "First Party Collection/Use": 0.800,
+    "Third Party Sharing/Collection": 0.625,
+    "User Choice/Control": 0.850,
+    "User Access, Edit and Deletion": 0.550,
+    "Data Retention": 0.425,
+    "Data Security": 0.725,
+    "Policy Change": 0.525,
+    "Do Not Track": 0.200,
+    "International and Specific Audiences": 0.400,
+    "Other": 0.325,
 }
 # Decoding. A paragraph usually describes one or two practices, and annotators label the one it is about, so a
 # category is kept only when its evidence is comparable to the strongest one: its miss probability (1 - score) is
 # at most MARGIN times the best category's. A segment where nothing reaches its threshold still gets its strongest
 # category when that score reaches FALLBACK_AT (nearly every policy segment carries some practice or Other).
-MARGIN = 8.0
-FALLBACK_AT = 0.5
+MARGIN = 5.0
+FALLBACK_AT = 0.3
 
 
 def _needs_case(rx: str) -> bool:
@@ -755,28 +1001,68 @@ def _compile_lexicon() -> tuple[list[_Cue], dict[str, list[int]], dict[str, list
 _CATEGORIES = list(LEXICON)
 assert _CATEGORIES[: len(OPP115_CATEGORIES)] == list(OPP115_CATEGORIES), "LEXICON starts with the OPP-115 categories"
 _OTHER = _CATEGORIES.index("Other")
+_FIRST_PARTY = _CATEGORIES.index("First Party Collection/Use")
 _CUES, _EXACT, _PREFIX, _PREFIX_LENGTHS, _GROUPS = _compile_lexicon()
 _TOKEN = re.compile(r"[a-z0-9]+|[@\"]")
 
 
 @functools.lru_cache(maxsize=200_000)
-def _token_cues(tok: str) -> tuple[int, ...]:
-    """The (cue, group) entries one word triggers (cached: policy vocabulary is small and repetitive)."""
+def _token_cues(tok: str) -> tuple[frozenset[int], tuple[int, ...]]:
+    """What one word triggers (cached: policy vocabulary is small and repetitive): the cues with a single trigger
+    group, which it activates outright, and the (cue, group) entries of cues that need several groups."""
     hits = list(_EXACT.get(tok, ()))
     for n in _PREFIX_LENGTHS:
         if n > len(tok):
             break
         hits += _PREFIX.get(tok[:n], ())
-    return tuple(hits)
+    single = frozenset(h >> _GROUP_BITS for h in hits if _GROUPS[h >> _GROUP_BITS] == 1)
+    return single, tuple(h for h in hits if _GROUPS[h >> _GROUP_BITS] > 1)
 
 
 def _active_cues(lowered: str) -> list[int]:
     """The cues all of whose trigger groups occur in the (lower-cased) text, in lexicon order."""
-    hits: set[int] = set()
+    active: set[int] = set()
+    multi: set[int] = set()
     for tok in set(_TOKEN.findall(lowered)):
-        hits.update(_token_cues(tok))
-    groups_hit = Counter(h >> _GROUP_BITS for h in hits)
-    return sorted(c for c, n in groups_hit.items() if n == _GROUPS[c])
+        single, entries = _token_cues(tok)
+        active |= single
+        multi.update(entries)
+    if multi:
+        groups_hit = Counter(h >> _GROUP_BITS for h in multi)
+        active.update(c for c, n in groups_hit.items() if n == _GROUPS[c])
+    return sorted(active)
+
+
+def _positional_weight(cue: _Cue, start: int, headings: bool) -> float:
+    """A practice cue's weight: reduced when it first matches after the segment's opening, and more when the
+    segment is a list of headings (see TITLE_CASE_SHARE)."""
+    if cue.category >= len(OPP115_CATEGORIES) or cue.weight >= UNAMBIGUOUS_WEIGHT:
+        return cue.weight
+    if headings:
+        return cue.weight * TITLE_CASE_PRACTICE_FACTOR
+    return cue.weight if start < OPENING_CHARS else cue.weight * LATE_CUE_FACTOR
+
+
+def _is_list_of_headings(text: str) -> bool:
+    """Mostly capitalised content words: a table of contents, a run of headings or an address block."""
+    if len(_CAPITALISED.findall(text)) < TITLE_CASE_ALL_WORDS_SHARE * len(text.split()):
+        return False  # a sentence, not headings: the common case, checked cheaply on all words first
+    words = [w for w in _WORD.findall(text) if w.lower() not in _SMALL_WORDS]
+    if len(words) < TITLE_CASE_MIN_WORDS:
+        return False
+    return sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _shape_cues(text: str, headings: bool) -> list[tuple[int, float, str]]:
+    """(category, weight, label) of the cues a segment's shape gives (see SHORT_SEGMENT_WORDS)."""
+    cues = []
+    if _LIST_ITEM.search(text[-8:]):  # a short list item is still a list item, not a heading
+        cues.append((_FIRST_PARTY, LIST_ITEM_FIRST_PARTY, "(list item)"))
+    elif len(text.split()) <= SHORT_SEGMENT_WORDS:
+        cues.append((_OTHER, SHORT_SEGMENT_OTHER, "(short segment)"))
+    if headings:
+        cues.append((_OTHER, TITLE_CASE_OTHER, "(list of headings)"))
+    return cues
 
 
 def score_text(text: str, gated: bool = True) -> tuple[list[float], list[str]]:
@@ -788,18 +1074,21 @@ def score_text(text: str, gated: bool = True) -> tuple[list[float], list[str]]:
     same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
     miss = [1.0] * len(_CATEGORIES)
     best: list[tuple[float, str]] = [(0.0, "")] * len(_CATEGORIES)
+    headings = _is_list_of_headings(text)
     for i in _active_cues(lowered) if gated else range(len(_CUES)):
         cue = _CUES[i]
         m = cue.pattern.search(text if cue.cased else lowered)
         if m is None:
             continue
-        miss[cue.category] *= 1.0 - cue.weight  # noisy-or: each distinct cue is independent evidence
-        if cue.weight > best[cue.category][0]:
+        weight = _positional_weight(cue, m.start(), headings)
+        miss[cue.category] *= 1.0 - weight  # noisy-or: each distinct cue is independent evidence
+        if weight > best[cue.category][0]:
             quote = text[m.start() : m.end()] if same or cue.cased else m.group(0)
-            best[cue.category] = (cue.weight, quote)
-    if len(text.split()) <= SHORT_SEGMENT_WORDS:
-        miss[_OTHER] *= 1.0 - SHORT_SEGMENT_OTHER
-        best[_OTHER] = (best[_OTHER][0], best[_OTHER][1] or "(short segment)")
+            best[cue.category] = (weight, quote)
+    for category, weight, label in _shape_cues(text, headings):
+        miss[category] *= 1.0 - weight
+        if weight > best[category][0]:
+            best[category] = (weight, label)
     return [1.0 - m for m in miss], [b[1] for b in best]
 
 

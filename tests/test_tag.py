@@ -182,3 +182,50 @@ def test_segment_without_a_firing_category_gets_its_strongest() -> None:
     best = max(range(len(OPP115_CATEGORIES)), key=scores.__getitem__)
     assert not fired and scores[best] >= FALLBACK_AT, "the sentence must exercise the fallback"
     assert [t.category for t in tag_text(text) if t.category in OPP115_CATEGORIES] == [OPP115_CATEGORIES[best]]
+
+
+def test_section_heading_names_the_topic() -> None:
+    """A segment opening with a practice heading is tagged with that practice, the heading quoted as the cue."""
+    tags = {t.category: t for t in tag_text("3. Data Security We follow generally accepted standards.")}
+    assert "Data Security" in tags
+    assert tags["Data Security"].cue.startswith("3. Data Security")
+
+
+def test_table_of_contents_is_other_not_its_headings() -> None:
+    text = (
+        "Information We Collect How We Use Your Information Sharing Your Information Your Choices "
+        "Children's Privacy Data Security Changes To This Policy Contact Us"
+    )
+    tags = {t.category: t for t in tag_text(text) if t.category in OPP115_CATEGORIES}
+    assert set(tags) == {"Other"}
+    assert tags["Other"].cue == "(list of headings)"
+
+
+def test_list_item_of_purposes_is_first_party_use() -> None:
+    tags = {t.category: t for t in tag_text("conduct audience research and related reporting;")}
+    assert "First Party Collection/Use" in tags
+    assert tags["First Party Collection/Use"].cue == "(list item)"
+
+
+def test_practice_cue_after_the_opening_counts_less() -> None:
+    """A paragraph states its topic first; the same sharing cue later in the segment is weaker evidence."""
+    from pipelines.tag import OPENING_CHARS, score_text
+
+    filler = "The weather in Lisbon was mild, the trams ran on time all week long and the river was calm at dusk. "
+    assert len(filler) >= OPENING_CHARS
+    sentence = "Our partners may receive your information for marketing. "
+    third = OPP115_CATEGORIES.index("Third Party Sharing/Collection")
+    early, late = score_text(sentence + filler)[0][third], score_text(filler + sentence)[0][third]
+    assert 0 < late < early
+
+
+def test_referring_to_collected_information_is_not_a_collection_statement() -> None:
+    """'the information we collect' names collected data (here: what is protected); it does not state collection,
+    so the strong 'we collect' cue stays silent (the bare word 'collect' is weaker evidence)."""
+    from pipelines.tag import score_text
+
+    first = OPP115_CATEGORIES.index("First Party Collection/Use")
+    scores, cues = score_text("Please remember that the information we collect is kept secure by encryption.")
+    stated, _ = score_text("Please remember that we collect your e-mail address when you register.")
+    assert "we collect" not in cues[first].lower()
+    assert scores[first] < stated[first]
