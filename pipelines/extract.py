@@ -437,16 +437,23 @@ def drop_consent_prompts(root: lxml.html.HtmlElement) -> int:
 # A dialog (sign-in form, error message, "you must accept the new terms") is in the page, hidden until a script
 # opens it: not the page's content, and whether it is in the markup depends on the page's state.
 _DIALOG = etree.XPath(
-    r"//body//*[self::dialog or @role='dialog' or @role='alertdialog' or @aria-modal='true'"
-    r" or re:test(@class, '(^|\s)([\w-]*[-_])?modal(box)?(\s|$)', 'i')]",
-    namespaces={"re": "http://exslt.org/regular-expressions"},
+    "//body//*[self::dialog or @role='dialog' or @role='alertdialog' or @aria-modal='true'"
+    " or contains(translate(@class, 'MODAL', 'modal'), 'modal')]"
 )
+_MODAL_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*[-_])?modal(?:box)?(?:\s|$)", re.I)  # "modal", "x-modal", "modalbox"
+
+
+def _is_dialog(el: lxml.html.HtmlElement) -> bool:
+    """A dialog by its tag or role, or by a class naming it a modal (not "modal-open", a page's state)."""
+    return el.tag == "dialog" or el.get("role") in ("dialog", "alertdialog") or el.get("aria-modal") == "true" or (
+        bool(_MODAL_CLASS.search(el.get("class") or ""))
+    )
 
 
 def drop_dialogs(root: lxml.html.HtmlElement) -> int:
     """Remove dialogs from the tree in place; the number removed. A dialog holding half the page's words is the
     page (a policy a site shows in a dialog), not a dialog on it."""
-    dialogs = _DIALOG(root)
+    dialogs = [el for el in _DIALOG(root) if _is_dialog(el)]
     if not dialogs:
         return 0
     page_words = _page_words(root)
@@ -515,12 +522,11 @@ RESTORE_PROSE = 40
 # and nothing is put back.
 RESTORE_SHARE = 0.1
 _SHINGLE = 4  # words; a walk line is found in trafilatura's reading when half its 4-word shingles are
-_COMMON = 32  # lines; a shingle on more lines than this does not place a line
 
 
-def _shingles(text: str) -> list[tuple[str, ...]]:
+def _shingles(text: str) -> set[tuple[str, ...]]:
     words = _WORD.findall(text.lower())
-    return [tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
+    return set(zip(words, words[1:], words[2:], words[3:], strict=False))  # _SHINGLE words
 
 
 def _bare(line: str) -> str:
@@ -528,79 +534,107 @@ def _bare(line: str) -> str:
     return _norm(line.lstrip("#- |"))
 
 
+class _Seen:
+    """What a markdown text holds, to tell whether a walk line is in it: its 4-word shingles, and its short lines
+    (too short for a shingle) whole."""
+
+    def __init__(self, markdown: str) -> None:
+        self.shingles = _shingles(markdown)
+        self.short = {_bare(line) for line in markdown.split("\n") if len(line.split()) < _SHINGLE + 2}
+
+    def holds(self, line: str) -> bool:
+        """Whether half the line's shingles are held; its first, middle and last held settle it (most lines are)."""
+        words = _WORD.findall(line.lower())
+        n = len(words) - _SHINGLE
+        if n < 0:
+            return _bare(line) in self.short
+        if all(tuple(words[j : j + _SHINGLE]) in self.shingles for j in (0, n // 2, n)):
+            return True
+        shingles = set(zip(words, words[1:], words[2:], words[3:], strict=False))
+        return len(shingles & self.shingles) >= 0.5 * len(shingles)
+
+    def add(self, line: str) -> None:
+        self.shingles |= _shingles(line)
+        self.short.add(_bare(line))
+
+
 def restore_dropped(markdown: str, walk: _Walk, span: tuple[int, int] | None) -> str:
     """trafilatura's markdown with the prose sections of the main container it dropped put back, each after the
     line it follows on the page (see RESTORE_PROSE and RESTORE_SHARE)."""
-    if span is None:
+    kept = prose_words(markdown)
+    # the main container must hold a section's worth more prose than the reading, or nothing sizeable is missing
+    if span is None or sum(walk.prose[span[0] : span[1]]) < kept + RESTORE_PROSE:
+        return markdown
+    seen = _Seen(markdown)
+    sections: list[tuple[int, list[str]]] = []  # (walk line the section follows, -1 for none; its lines)
+    anchor = -1
+    run: list[int] = []  # walk lines missing from the output, from a heading or sentence on
+
+    def flush() -> None:
+        lines = []
+        for line in _section(walk, run, seen):
+            if _shingles(line) and seen.holds(line):
+                continue  # a page's other copy of a line put back already (its layout for other screen sizes)
+            lines.append(line)
+            seen.add(line)
+        if lines:
+            sections.append((anchor, lines))
+        run.clear()
+
+    for i in range(*span):
+        line = walk.lines[i]
+        if walk.hidden[i]:  # hidden text (a collapsed footer note, a pop-up) is not put back, and ends a run
+            flush()
+        elif walk.prose[i]:  # a sentence found in the output ends a run, one missing starts or extends it
+            if seen.holds(line):
+                flush()
+                anchor = i
+            else:
+                run.append(i)
+        # a short line (a heading, "Email:", a list item) in a run belongs to it, found or not; a section may open
+        # with its heading; other short lines before any missing sentence are menus and labels, never put back
+        elif run or (line.startswith("#") and not seen.holds(line)):
+            run.append(i)
+    flush()
+    added = sum(_prose(line) for _, lines in sections for line in lines)
+    if not added or added > RESTORE_SHARE * kept:
         return markdown
     out = markdown.split("\n")
-    where: dict[object, list[int]] = {}  # shingle or short line -> indices of the output lines holding it
-    for i, line in enumerate(out):
-        for key in (_bare(line), *_shingles(line)):
-            at = where.setdefault(key, [])
-            if not at or at[-1] != i:
-                at.append(i)
-    anchor = -1
+    held = [_shingles(line) for line in out]
+    return _insert(out, [(_place(walk.lines[a], out, held) if a >= 0 else -1, lines) for a, lines in sections])
 
-    def found(line: str) -> int | None:
-        """Index of the output line holding this walk line (the first after the anchor among equals), None when
-        it is not there."""
-        keys = _shingles(line) or [_bare(line)]
-        hits = [where[k] for k in keys if k in where]
-        if len(hits) < 0.5 * len(keys):
-            return None
-        # a shingle on many lines (a phrase every paragraph repeats) says nothing of where the line is
-        votes = Counter(i for at in hits if len(at) <= _COMMON for i in at)
-        if not votes:
-            return anchor
-        return max(votes, key=lambda i: (votes[i], i > anchor, -i))
 
-    inserts: dict[int, list[str]] = {}  # output line index (-1: before the first) -> lines to put after it
+def _place(line: str, out: list[str], held: list[set[tuple[str, ...]]]) -> int:
+    """Index of the output line holding most of this line's shingles (the line itself, when it is short); `held`
+    are the output lines' shingles."""
+    shingles = _shingles(line)
+    bare = _bare(line)
+    best, best_n = -1, 0
+    for i, text in enumerate(out):
+        n = len(shingles & held[i]) if shingles else int(_bare(text) == bare)
+        if n > best_n:
+            best, best_n = i, n
+    return best
 
-    def flush(run: list[tuple[int, bool]], anchor: int) -> None:
-        for line in _section(walk, run):
-            shingles = _shingles(line)
-            if shingles and found(line) is not None:
-                continue  # a page's other copy of a line restored already (layouts for other screen sizes)
-            inserts.setdefault(anchor, []).append(line)
-            for key in (_bare(line), *shingles):
-                where.setdefault(key, []).append(anchor)
 
-    run: list[tuple[int, bool]] = []  # (walk line index, found in the output)
-    for i in range(*span):
-        if walk.hidden[i]:  # hidden text (a collapsed footer note, a pop-up) is not put back, and ends a run
-            flush(run, anchor)
-            run = []
-            continue
-        at = found(walk.lines[i])
-        # a short line found in the output ("Contact us", "Email:") may be found anywhere: it does not end a run
-        if at is not None and (walk.prose[i] or not run):
-            flush(run, anchor)
-            anchor, run = at, []
-        else:
-            run.append((i, at is not None))
-    flush(run, anchor)
-    added = sum(_prose(line) for lines in inserts.values() for line in lines)
-    if not added or added > RESTORE_SHARE * prose_words(markdown):
-        return markdown
-    restored = ["\n\n".join(inserts[-1]), ""] if -1 in inserts else []
+def _insert(out: list[str], sections: list[tuple[int, list[str]]]) -> str:
+    """The lines with each section's lines put after the line of its index (before the first for -1)."""
+    after: dict[int, list[str]] = {}
+    for at, lines in sections:
+        after.setdefault(at, []).extend(lines)
+    restored = ["\n\n".join(after[-1]), ""] if -1 in after else []
     for i, line in enumerate(out):
         restored.append(line)
-        if i in inserts:
-            restored += ["", "\n\n".join(inserts[i]), ""]
+        if i in after:
+            restored += ["", "\n\n".join(after[i]), ""]
     return "\n".join(restored)
 
 
-def _section(walk: _Walk, run: list[tuple[int, bool]]) -> list[str]:
-    """The lines of a run of walk lines missing from the output when they make a section, else none.
-
-    The section starts at the run's first heading or sentence (short lines before it are the rest of a menu) and
-    ends at its last line not found in the output."""
-    lines = [i for i, _ in run]
-    known = {i for i, found in run if found}
-    while lines and not (walk.prose[lines[0]] or walk.lines[lines[0]].startswith("#")):
-        lines.pop(0)
-    while lines and lines[-1] in known:
+def _section(walk: _Walk, run: list[int], seen: _Seen) -> list[str]:
+    """The lines of a run of walk lines missing from the output when they make a section, else none. The section
+    ends at the run's last line not found in the output."""
+    lines = list(run)
+    while lines and not walk.prose[lines[-1]] and seen.holds(walk.lines[lines[-1]]):
         lines.pop()
     prose = sum(walk.prose[i] for i in lines)
     words = sum(len(walk.lines[i].split()) for i in lines)
