@@ -570,12 +570,15 @@ def restore_dropped(markdown: str, walk: _Walk, span: tuple[int, int] | None) ->
     anchor = -1
     run: list[int] = []  # walk lines missing from the output, from a heading or sentence on
 
+    back = _Seen("")  # what was put back: a page's other copy of it (a layout for other screens) is found there
+
     def flush() -> None:
         lines = []
         for line in _section(walk, run, seen):
-            if _shingles(line) and seen.holds(line):
-                continue  # a page's other copy of a line put back already (its layout for other screen sizes)
+            if _shingles(line) and back.holds(line):
+                continue
             lines.append(line)
+            back.add(line)
             seen.add(line)
         if lines:
             sections.append((anchor, lines))
@@ -591,30 +594,38 @@ def restore_dropped(markdown: str, walk: _Walk, span: tuple[int, int] | None) ->
                 anchor = i
             else:
                 run.append(i)
-        # a short line (a heading, "Email:", a list item) in a run belongs to it, found or not; a section may open
-        # with its heading; other short lines before any missing sentence are menus and labels, never put back
-        elif run or (line.startswith("#") and not seen.holds(line)):
+        elif run:  # a short line (a heading, "Email:", a list item) in a run belongs to it, found or not
             run.append(i)
+        elif line.startswith("#"):  # a section may open with its heading; one found places what follows
+            if seen.holds(line):
+                anchor = i
+            else:
+                run.append(i)
+        # other short lines before any missing sentence are menus and labels: never put back on their own
     flush()
     added = sum(_prose(line) for _, lines in sections for line in lines)
     if not added or added > RESTORE_SHARE * kept:
         return markdown
     out = markdown.split("\n")
     held = [_shingles(line) for line in out]
-    return _insert(out, [(_place(walk.lines[a], out, held) if a >= 0 else -1, lines) for a, lines in sections])
+    places: list[tuple[int, list[str]]] = []
+    for a, lines in sections:  # in page order: each after the one before when its anchor is there too
+        after = places[-1][0] + 1 if places else 0
+        places.append((_place(walk.lines[a], out, held, after) if a >= 0 else -1, lines))
+    return _insert(out, places)
 
 
-def _place(line: str, out: list[str], held: list[set[tuple[str, ...]]]) -> int:
-    """Index of the output line holding most of this line's shingles (the line itself, when it is short); `held`
-    are the output lines' shingles."""
+def _place(line: str, out: list[str], held: list[set[tuple[str, ...]]], after: int) -> int:
+    """Index of the output line holding most of this line's shingles (the line itself, when it is short), the
+    first from `after` on among the best; `held` are the output lines' shingles."""
     shingles = _shingles(line)
     bare = _bare(line)
-    best, best_n = -1, 0
-    for i, text in enumerate(out):
-        n = len(shingles & held[i]) if shingles else int(_bare(text) == bare)
-        if n > best_n:
-            best, best_n = i, n
-    return best
+    counts = [len(shingles & held[i]) if shingles else int(_bare(text) == bare) for i, text in enumerate(out)]
+    top = max(counts, default=0)
+    if not top:
+        return -1
+    best = [i for i, n in enumerate(counts) if n == top]
+    return next((i for i in best if i >= after), best[0])
 
 
 def _insert(out: list[str], sections: list[tuple[int, list[str]]]) -> str:
