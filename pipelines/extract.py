@@ -1,17 +1,22 @@
 """Documents: decode a payload, extract its main text as markdown, and describe it.
 
+Before any reading, consent prompts (cookie banners, preference dialogs) and dialogs (sign-in, error pop-ups) are
+removed from the page: scripts and timing decide whether a fetch caught them, so kept they make a text come and go.
+
 Main text: trafilatura tuned for long legal pages is the first choice, checked against the page itself (the
 headings and list items of the body that vanished from its output, its share of sentence-like prose, a policy
-flattened into one table row). When it lost structure or text, the page is read once more by a walk of our own
-(`_walk`), which yields two readings: the main container (the smallest block holding 90% of the page's prose)
+flattened into one table row). When it lost structure or text, a walk of our own over the page (`_walk`) offers
+two readings: the main container (the smallest block holding 90% of the page's prose)
 and the whole body; one replaces trafilatura's when it keeps more prose at no lower density (only where
 trafilatura kept little prose), or the same text with the structure trafilatura lost. On a combined legal page
 (privacy policy plus terms of use) only the privacy-policy part is kept. Every reading keeps headings (`#`) and
-list items (`- `).
+list items (`- `). When trafilatura's reading is kept, the visible prose sections of the main container it dropped
+(a block whose class name reads like boilerplate) are put back in place (`restore_dropped`).
 
 Cost: the page is parsed once (with trafilatura's own loader) and that tree is handed to trafilatura, to the
-safeguard and to the date fallback; the second reading runs only when the safeguard fires; the description
-(score, date, language, readability) works on the text with linear-time tools (RE2, one pass each).
+safeguard and to the date fallback; our walk runs once on every page (~10% of trafilatura's time), for the safeguard
+and the restored sections; the description (score, date, language, readability) works on the text with linear-time
+tools (RE2, one pass each).
 
 Every read is bounded: payload bytes, decompressed bytes, element count, and parse time (where a timer can
 be armed); any failure becomes a status, never an exception.
@@ -48,7 +53,7 @@ from pipelines.classify import POLICY_THRESHOLD, policy_score
 from pipelines.dates import StatedDate, stated_date
 from pipelines.pdf import pdf_title, pdf_to_text
 
-EXTRACTOR_VERSION = "0.3.2"
+EXTRACTOR_VERSION = "0.3.3"
 MAX_HTML_BYTES = 8 * 1024 * 1024  # a payload (after decompression) larger than this is not a policy page
 MAX_COMPRESSION_RATIO = 100  # a gzip payload inflating more than this is treated as a bomb
 PARSE_SECONDS = 20.0  # wall-clock budget of one extraction, enforced where a timer can be armed
@@ -139,6 +144,7 @@ class _Walk:
     lines: list[str]
     prose: list[int]
     spans: list[tuple[int, int]]  # [start, end) line ranges of block elements, in closing order
+    hidden: list[bool]  # the line is in an element hidden on every screen (`_hidden`)
 
     def markdown(self, span: tuple[int, int] | None = None) -> str:
         start, end = span or (0, len(self.lines))
@@ -157,28 +163,40 @@ class _Walk:
 
 def _walk(root: lxml.html.HtmlElement) -> _Walk:
     """One pass over the tree: headings as `#`, list items as `- `, one block per line, boilerplate skipped."""
-    walk = _Walk([], [], [])
+    walk = _Walk([], [], [], [])
     buf: list[str] = []
     prefix = [""]
+    hidden = [0]  # depth of hidden elements around the element visited
+
+    def add(line: str, prose: int) -> None:
+        walk.lines.append(line)
+        walk.prose.append(prose)
+        walk.hidden.append(hidden[0] > 0)
 
     def flush() -> None:
         text = " ".join("".join(buf).split())
         buf.clear()
         if text:
-            walk.lines.append(prefix[0] + text)
-            walk.prose.append(_prose(text))
+            add(prefix[0] + text, _prose(text))
         prefix[0] = ""
 
     def visit(el: lxml.html.HtmlElement) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if not tag or tag in _DROP:
             return  # comments, processing instructions and boilerplate: their text is not content
+        hide = _hidden(el)
+        if hide and (tag in _BLOCK or tag in _HEADINGS):
+            flush()  # the text before a hidden block is not hidden
+        hidden[0] += hide
+        read(el, tag)
+        hidden[0] -= hide
+
+    def read(el: lxml.html.HtmlElement, tag: str) -> None:
         if tag in _HEADINGS:
             flush()
             text = " ".join(el.text_content().split())
             if text:
-                walk.lines.append("#" * int(tag[1]) + " " + text)
-                walk.prose.append(0)
+                add("#" * int(tag[1]) + " " + text, 0)
             return
         block = tag in _BLOCK
         if block or tag == "br":
@@ -199,6 +217,22 @@ def _walk(root: lxml.html.HtmlElement) -> _Walk:
     visit(root)
     flush()
     return walk
+
+
+# Hidden on every screen: the `hidden` attribute, inline display:none, or a class saying so. Classes hiding an
+# element at some screen sizes only ("hidden-xs", a page builder's "hidden-1166zuj") mark one of a page's
+# layouts, whose text is the page's text.
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|d-none|is-hidden|invisible)(?:\s|$)", re.I)
+_NO_DISPLAY = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _hidden(el: lxml.html.HtmlElement) -> bool:
+    return (
+        el.get("hidden") is not None
+        or el.get("aria-hidden") == "true"
+        or bool(_NO_DISPLAY.search(el.get("style") or ""))
+        or bool(_HIDDEN_CLASS.search(el.get("class") or ""))
+    )
 
 
 def tree_to_markdown(root: lxml.html.HtmlElement) -> str:
@@ -340,6 +374,98 @@ def keep_part_titles(root: lxml.html.HtmlElement) -> list[str]:
     return kept
 
 
+# Consent prompts (cookie banners and their preference dialogs) are injected into the page by consent managers
+# and read as prose about cookies; whether a fetch caught one depends on scripts and timing, so kept they make
+# a policy's text come and go. One is a container named for consent (id, class or aria-label) holding a button
+# that accepts: a policy's section about cookies has no accept button.
+_CONSENT_NAME = re.compile(
+    r"cookie|consent|gdpr|\bcmp\b|cmp[-_]|preference-?cent(?:er|re)|privacy-?cent(?:er|re)", re.I
+)
+_ACCEPT = re.compile(
+    r"^\W*(?:(?:i\s+)?(?:accept|agree|allow|consent)|ok(?:ay)?|got\s+it|(?:tout\s+)?accepter|j.accepte|"
+    r"(?:alle\s+)?(?:akzeptieren|zulassen)|zustimmen|einverstanden|acepto|aceptar|accett[ao]|accepteren|"
+    r"akkoord|aceitar|concordo)\b",
+    re.I,
+)
+_CONTROLS = "button", "input", "a"
+_VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+
+
+def _page_words(root: lxml.html.HtmlElement) -> int:
+    """Words of the page body's text, less scripts and styles."""
+    return sum(len(t.split()) for t in _VISIBLE_TEXT(root))
+
+
+def _control_label(el: lxml.html.HtmlElement) -> str:
+    """The label of a button-like element ('' for other elements): a button, a submit or button input, or an
+    element styled or marked as a button."""
+    tag = el.tag
+    kind = (el.get("type") or "").lower()
+    if tag == "input":
+        return el.get("value") or el.get("aria-label") or "" if kind in ("button", "submit") else ""
+    if tag == "a" and el.get("role") != "button" and not re.search(r"btn|button", el.get("class") or "", re.I):
+        return ""
+    return " ".join(el.text_content().split()) or el.get("aria-label") or ""
+
+
+def drop_consent_prompts(root: lxml.html.HtmlElement) -> int:
+    """Remove consent prompts from the tree in place (see `_CONSENT_NAME`); the number removed.
+
+    A named container around an accept button is a prompt (with its preference dialog when they share one), unless
+    it holds half the page's words and its main content or title (`main`, `article`, `h1`): that is a page wrapper
+    flagged "cookie-banner-shown", and the prompts are inside it."""
+    prompts = [
+        el
+        for el in root.iter("div", "section", "aside", "dialog", "form", "span")
+        if _CONSENT_NAME.search(" ".join(el.get(a) or "" for a in ("id", "class", "aria-label")))
+        and any(_ACCEPT.match(_control_label(c)) for c in el.iter(*_CONTROLS))
+    ]
+    if not prompts:
+        return 0
+    page_words = _page_words(root)
+    dropped: list[lxml.html.HtmlElement] = []
+    for el in prompts:  # document order: a container before what it holds
+        if any(a in dropped for a in el.iterancestors()):
+            continue
+        if len(el.text_content().split()) < 0.5 * page_words or next(el.iter("main", "article", "h1"), None) is None:
+            dropped.append(el)
+    for el in dropped:
+        el.drop_tree()  # its tail text is not part of it and stays
+    return len(dropped)
+
+
+# A dialog (sign-in form, error message, "you must accept the new terms") is in the page, hidden until a script
+# opens it: not the page's content, and whether it is in the markup depends on the page's state.
+_DIALOG = etree.XPath(
+    "//body//*[self::dialog or @role='dialog' or @role='alertdialog' or @aria-modal='true'"
+    " or contains(translate(@class, 'MODAL', 'modal'), 'modal')]"
+)
+_MODAL_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*[-_])?modal(?:box)?(?:\s|$)", re.I)  # "modal", "x-modal", "modalbox"
+
+
+def _is_dialog(el: lxml.html.HtmlElement) -> bool:
+    """A dialog by its tag or role, or by a class naming it a modal (not "modal-open", a page's state)."""
+    return el.tag == "dialog" or el.get("role") in ("dialog", "alertdialog") or el.get("aria-modal") == "true" or (
+        bool(_MODAL_CLASS.search(el.get("class") or ""))
+    )
+
+
+def drop_dialogs(root: lxml.html.HtmlElement) -> int:
+    """Remove dialogs from the tree in place; the number removed. A dialog holding half the page's words is the
+    page (a policy a site shows in a dialog), not a dialog on it."""
+    dialogs = [el for el in _DIALOG(root) if _is_dialog(el)]
+    if not dialogs:
+        return 0
+    page_words = _page_words(root)
+    dropped: list[lxml.html.HtmlElement] = []
+    for el in dialogs:  # document order: a dialog before the dialogs it holds
+        if not any(a in dropped for a in el.iterancestors()) and len(el.text_content().split()) < 0.5 * page_words:
+            dropped.append(el)
+    for el in dropped:
+        el.drop_tree()
+    return len(dropped)
+
+
 def main_markdown(html: str, root: lxml.html.HtmlElement | None = None) -> tuple[str, str]:
     """(markdown, name of the reading used) for the main content of a page, before the privacy focus.
 
@@ -349,6 +475,8 @@ def main_markdown(html: str, root: lxml.html.HtmlElement | None = None) -> tuple
     root = _load(html) if root is None else root
     if root is None:
         return tuned(html), "tuned"
+    drop_consent_prompts(root)
+    drop_dialogs(root)
     titles = keep_part_titles(root)
     first = tuned(root)
     heads, items = structure_of(strip_boilerplate(root))
@@ -357,12 +485,12 @@ def main_markdown(html: str, root: lxml.html.HtmlElement | None = None) -> tuple
     # losing one part title is enough: a combined page can no longer be cut to its privacy part
     lost = _kept(titles, normed) < 1 or any(len(m) >= 3 and _kept(m, normed) < 0.7 for m in (heads, items))
     flat = st.table > 0.5 * st.words
-    if not lost and not flat and st.words >= 150 and st.density >= 0.5:
-        return first, "tuned"
-    # The safeguard fired: read the page ourselves, once, and compare.
     body = root.find(".//body")
     walk = _walk(body if body is not None else root)
     span = walk.main_span()
+    if not lost and not flat and st.words >= 150 and st.density >= 0.5:
+        return restore_dropped(first, walk, span), "tuned"
+    # The safeguard fired: compare trafilatura's reading with ours.
     # trafilatura kept mostly non-prose (menus, link lists) or too little: a reading with more prose may replace
     # it. When what it kept is prose, a reading with much more is likelier several articles or comments.
     weak = st.density < 0.8 or st.words < 150 or flat
@@ -380,7 +508,148 @@ def main_markdown(html: str, root: lxml.html.HtmlElement | None = None) -> tuple
         )
         if more or same:
             best, best_name, best_st = text, name, cand
-    return best, best_name
+    return (restore_dropped(best, walk, span) if best_name == "tuned" else best), best_name
+
+
+# trafilatura drops a whole block when its class reads like boilerplate ("navigation-block", "print" ...), which on
+# some pages is a section of the text. A run of our walk's lines, inside the main container, that trafilatura's
+# reading lacks and that holds at least this many words of running text (a few sentences, at the density asked
+# of trafilatura's own reading) is such a section: it is put back. Menus, link lists and captions have no prose;
+# teasers and banners a sentence or two, and lie outside the main container.
+RESTORE_PROSE = 40
+# Sections are holes in a reading that holds the text: when what is missing is a sizeable share of what was kept,
+# trafilatura chose a part of the page on purpose (one part of a combined page, one tab, one of several articles),
+# and nothing is put back.
+RESTORE_SHARE = 0.1
+_SHINGLE = 4  # words; a walk line is found in trafilatura's reading when half its 4-word shingles are
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return set(zip(words, words[1:], words[2:], words[3:], strict=False))  # _SHINGLE words
+
+
+def _bare(line: str) -> str:
+    """A markdown line reduced for exact comparison: no heading or list marks, normalized."""
+    return _norm(line.lstrip("#- |"))
+
+
+class _Seen:
+    """What a markdown text holds, to tell whether a walk line is in it: its 4-word shingles, and its short lines
+    (too short for a shingle) whole."""
+
+    def __init__(self, markdown: str) -> None:
+        self.shingles = _shingles(markdown)
+        self.short = {_bare(line) for line in markdown.split("\n") if len(line.split()) < _SHINGLE + 2}
+
+    def holds(self, line: str) -> bool:
+        """Whether half the line's shingles are held; its first, middle and last held settle it (most lines are)."""
+        words = _WORD.findall(line.lower())
+        n = len(words) - _SHINGLE
+        if n < 0:
+            return _bare(line) in self.short
+        if all(tuple(words[j : j + _SHINGLE]) in self.shingles for j in (0, n // 2, n)):
+            return True
+        shingles = set(zip(words, words[1:], words[2:], words[3:], strict=False))
+        return len(shingles & self.shingles) >= 0.5 * len(shingles)
+
+    def add(self, line: str) -> None:
+        self.shingles |= _shingles(line)
+        self.short.add(_bare(line))
+
+
+def restore_dropped(markdown: str, walk: _Walk, span: tuple[int, int] | None) -> str:
+    """trafilatura's markdown with the prose sections of the main container it dropped put back, each after the
+    line it follows on the page (see RESTORE_PROSE and RESTORE_SHARE)."""
+    kept = prose_words(markdown)
+    # the main container must hold a section's worth more prose than the reading, or nothing sizeable is missing
+    if span is None or sum(walk.prose[span[0] : span[1]]) < kept + RESTORE_PROSE:
+        return markdown
+    seen = _Seen(markdown)
+    sections: list[tuple[int, list[str]]] = []  # (walk line the section follows, -1 for none; its lines)
+    anchor = -1
+    run: list[int] = []  # walk lines missing from the output, from a heading or sentence on
+
+    back = _Seen("")  # what was put back: a page's other copy of it (a layout for other screens) is found there
+
+    def flush() -> None:
+        lines = []
+        for line in _section(walk, run, seen):
+            if _shingles(line) and back.holds(line):
+                continue
+            lines.append(line)
+            back.add(line)
+            seen.add(line)
+        if lines:
+            sections.append((anchor, lines))
+        run.clear()
+
+    for i in range(*span):
+        line = walk.lines[i]
+        if walk.hidden[i]:  # hidden text (a collapsed footer note, a pop-up) is not put back, and ends a run
+            flush()
+        elif walk.prose[i]:  # a sentence found in the output ends a run, one missing starts or extends it
+            if seen.holds(line):
+                flush()
+                anchor = i
+            else:
+                run.append(i)
+        elif run:  # a short line (a heading, "Email:", a list item) in a run belongs to it, found or not
+            run.append(i)
+        elif line.startswith("#"):  # a section may open with its heading; one found places what follows
+            if seen.holds(line):
+                anchor = i
+            else:
+                run.append(i)
+        # other short lines before any missing sentence are menus and labels: never put back on their own
+    flush()
+    added = sum(_prose(line) for _, lines in sections for line in lines)
+    if not added or added > RESTORE_SHARE * kept:
+        return markdown
+    out = markdown.split("\n")
+    held = [_shingles(line) for line in out]
+    places: list[tuple[int, list[str]]] = []
+    for a, lines in sections:  # in page order: each after the one before when its anchor is there too
+        after = places[-1][0] + 1 if places else 0
+        places.append((_place(walk.lines[a], out, held, after) if a >= 0 else -1, lines))
+    return _insert(out, places)
+
+
+def _place(line: str, out: list[str], held: list[set[tuple[str, ...]]], after: int) -> int:
+    """Index of the output line holding most of this line's shingles (the line itself, when it is short), the
+    first from `after` on among the best; `held` are the output lines' shingles."""
+    shingles = _shingles(line)
+    bare = _bare(line)
+    counts = [len(shingles & held[i]) if shingles else int(_bare(text) == bare) for i, text in enumerate(out)]
+    top = max(counts, default=0)
+    if not top:
+        return -1
+    best = [i for i, n in enumerate(counts) if n == top]
+    return next((i for i in best if i >= after), best[0])
+
+
+def _insert(out: list[str], sections: list[tuple[int, list[str]]]) -> str:
+    """The lines with each section's lines put after the line of its index (before the first for -1)."""
+    after: dict[int, list[str]] = {}
+    for at, lines in sections:
+        after.setdefault(at, []).extend(lines)
+    restored = ["\n\n".join(after[-1]), ""] if -1 in after else []
+    for i, line in enumerate(out):
+        restored.append(line)
+        if i in after:
+            restored += ["", "\n\n".join(after[i]), ""]
+    return "\n".join(restored)
+
+
+def _section(walk: _Walk, run: list[int], seen: _Seen) -> list[str]:
+    """The lines of a run of walk lines missing from the output when they make a section, else none. The section
+    ends at the run's last line not found in the output."""
+    lines = list(run)
+    while lines and not walk.prose[lines[-1]] and seen.holds(walk.lines[lines[-1]]):
+        lines.pop()
+    prose = sum(walk.prose[i] for i in lines)
+    words = sum(len(walk.lines[i].split()) for i in lines)
+    return [walk.lines[i] for i in lines] if prose >= RESTORE_PROSE and prose >= 0.5 * words else []
 
 
 def _lost_in(heads: list[str], items: list[str], markdown: str) -> bool:

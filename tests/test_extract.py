@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import io
+import random
 import re
 from datetime import datetime
 
+import lxml.html
 import pytest
 from pypdf import PdfWriter
 
@@ -263,3 +265,95 @@ def test_inert_key_is_linear_on_unterminated_markup() -> None:
     assert ex.inert_key(hostile) != ex.inert_key(hostile.replace("text", "other"))
     assert ex.inert_key("<p>a</p><script>x</script>") == ex.inert_key("<p>a</p><script>y</script>")
     assert ex.inert_key("<p>a</p><!-- x -->") != ex.inert_key("<p>b</p><!-- x -->")
+
+
+COOKIE_PROSE = (
+    "<p>We use cookies to measure the audience of the site and to show you advertising suited to your interests.</p>"
+    "<p>Analytics cookies help us understand how visitors interact with the site, the pages they read and when.</p>"
+)
+
+
+def test_consent_prompts_are_dropped_whatever_their_size() -> None:
+    # A consent manager's banner and preference dialog, injected at the top of the body: prose about cookies with
+    # accept / refuse buttons. The dialog here holds more words than the policy; it must still go.
+    dialog = (
+        "<div class='xyz-modal'><div class='xyz-preference-center'><span role='heading'>Cookie settings</span>"
+        + COOKIE_PROSE * 6
+        + "<button>Refuse</button><button>Save my choices</button><button>Accept all</button></div></div>"
+    )
+    banner = f"<div class='xyz-consent-bar'>{COOKIE_PROSE}<a class='btn-accept' href='#'>I agree</a></div>"
+    html = f"<html><head><title>Privacy</title></head><body>{banner}{dialog}<main>{POLICY_BODY}</main></body></html>"
+    md = html_to_markdown(html)
+    assert "opt out of marketing" in md and "Information we collect" in md
+    assert "Analytics cookies" not in md and "Cookie settings" not in md
+
+
+def test_a_page_flagged_by_its_consent_state_and_a_cookie_section_are_content() -> None:
+    # A page wrapper named for the banner it shows is the page (the banner inside it is the prompt), and a
+    # policy's own section on cookies has no accept button: both stay.
+    section = f"<section id='cookies' class='cookie-policy'><h2>Cookies we use</h2>{COOKIE_PROSE}</section>"
+    banner = "<div class='cookie-banner'><p>This site uses cookies.</p><button>Accept</button></div>"
+    body = f"<div class='page cookie-banner-shown'>{banner}<main>{POLICY_BODY}{section}</main></div>"
+    md = html_to_markdown(f"<html><head><title>Privacy</title></head><body>{body}</body></html>")
+    assert "opt out of marketing" in md and "Analytics cookies" in md
+    assert "This site uses cookies" not in md
+
+
+CONTACT = (
+    "<p>Please let us know if you have any questions or concerns about this policy, want to exercise your rights, "
+    "or have a problem or complaint about the way we handle your personal information.</p>"
+    "<p>You can write to our data protection officer at the address below, or send an e-mail to our privacy team, "
+    "and we will answer every request within one month of receiving it.</p>"
+)
+
+
+def _sections(start: int, stop: int) -> str:
+    return "".join(
+        f"<div class='section'><h2>Section {i} of the policy</h2><p>Paragraph {i}: we collect personal information "
+        "such as your name and address when you order, and we keep it for as long as the law requires.</p></div>"
+        for i in range(start, stop)
+    )
+
+
+def test_a_section_trafilatura_drops_for_its_class_name_is_put_back_in_place() -> None:
+    # trafilatura discards a block whose class reads like navigation ("navigation-block"), here the contact section.
+    body = _sections(0, 30) + f"<div class='navigation-block'>{CONTACT}</div>" + _sections(30, 40)
+    assert "data protection officer" not in ex.tuned(page(body))
+    md = html_to_markdown(page(body))
+    assert md.index("Paragraph 29") < md.index("data protection officer") < md.index("Paragraph 30")
+    assert md.count("data protection officer") == 1
+
+
+def test_restore_puts_back_a_visible_section_once_and_nothing_hidden_or_too_large() -> None:
+    markdown = ex.tuned(lxml.html.fromstring(f"<html><body><main>{_sections(0, 40)}</main></body></html>"))
+    assert "Paragraph 39" in markdown
+
+    def restored(extra: str) -> str:
+        body = f"<main>{_sections(0, 20)}{extra}{_sections(20, 40)}</main>"
+        walk = ex._walk(lxml.html.fromstring(f"<html><body>{body}</body></html>").find(".//body"))
+        return ex.restore_dropped(markdown, walk, walk.main_span())
+
+    out = restored(f"<div>{CONTACT}</div>")
+    assert out.index("Paragraph 19") < out.index("data protection officer") < out.index("Paragraph 20")
+    # the same section in two layouts (one per screen size) comes back once
+    two = f"<div class='hidden-sm'>{CONTACT}</div><div class='hidden-lg'>{CONTACT}</div>"
+    assert restored(two).count("data protection officer") == 1
+    # hidden text (a pop-up, a collapsed note) is not put back
+    assert restored(f"<div class='hide'>{CONTACT}</div>") == markdown
+    # a missing part over a tenth of the text is another part of the page, which trafilatura left on purpose
+    words = ("terms", "user", "agree", "service", "account", "content", "license", "warranty", "liability", "law")
+    other = "".join(f"<p>{' '.join(random.Random(k).sample(words, len(words)))}.</p>" for k in range(16))
+    assert restored(f"<div>{other}</div>") == markdown
+
+
+def test_dialogs_are_not_content_unless_they_hold_the_page() -> None:
+    dialog = (
+        "<div class='modal fade'><h2>Your session has expired</h2><p>For your security you have been signed out "
+        "after a period of inactivity, please sign in again to continue where you left off today.</p></div>"
+        "<div role='dialog'><h2>Forgotten password</h2><p>Enter the e-mail address of your account and we will "
+        "send you a link to choose a new password for your account within a few minutes.</p></div>"
+    )
+    md = html_to_markdown(page(POLICY_BODY + dialog))
+    assert "opt out of marketing" in md and "session has expired" not in md and "Forgotten password" not in md
+    shown = f"<html><head><title>Privacy</title></head><body><div role='dialog'>{POLICY_BODY}</div></body></html>"
+    assert "opt out of marketing" in html_to_markdown(shown)
