@@ -56,6 +56,7 @@ EXTRACT_BATCH = 32
 SEGMENT_BATCH = 200
 TAG_BATCH = 2000
 LOAD_EVERY = 8  # staged batches per load transaction (see _stream_to_table)
+PROGRESS_SECONDS = 10.0  # at most one progress line this often per stage
 SITE_CHUNK = 100  # sites a versions or changes job covers: its texts are what a job holds in memory
 
 
@@ -291,7 +292,7 @@ def extract_documents(
             (_extract_batch, str(store.root), str(stage_dir / f"{i:08d}.parquet"), batch)
             for i, batch in enumerate(_todo_batches(con, EXTRACT_BATCH))
         )
-        done = _stream_to_table(con, p, jobs, "documents")
+        done = _stream_to_table(con, p, jobs, "documents", (n, EXTRACT_BATCH))
     return {"extracted": sum(d["rows"] for d in done), "policies": sum(d["policies"] for d in done)}
 
 
@@ -320,7 +321,7 @@ def segment_documents(
             (_segment_batch, str(stage_dir / f"{i:08d}.parquet"), batch)
             for i, batch in enumerate(_todo_batches(con, SEGMENT_BATCH))
         )
-        done = _stream_to_table(con, p, jobs, "segments")
+        done = _stream_to_table(con, p, jobs, "segments", (n, SEGMENT_BATCH))
     return {"documents": n, "segments": sum(d["rows"] for d in done)}
 
 
@@ -348,7 +349,7 @@ def tag_segments(
             (_tag_batch, str(stage_dir / f"{i:08d}.parquet"), tagger, batch)
             for i, batch in enumerate(_todo_batches(con, TAG_BATCH))
         )
-        done = _stream_to_table(con, p, jobs, "segment_practices")
+        done = _stream_to_table(con, p, jobs, "segment_practices", (n, TAG_BATCH))
     # A text with no tag must still count as tagged, or every rerun would tag it again.
     con.execute(
         "INSERT INTO tagged_texts (text_sha256, tagger, tagger_version) SELECT c0, ?, ? FROM _todo",
@@ -452,19 +453,37 @@ def _pool_or_local(pool: Pool | None, n_items: int = PARALLEL_MIN_DOCS) -> Itera
             yield p
 
 
-def _stream_to_table(con: duckdb.DuckDBPyConnection, pool: Pool, jobs: Iterable[tuple], table: str) -> list[dict]:
+def _stream_to_table(
+    con: duckdb.DuckDBPyConnection, pool: Pool, jobs: Iterable[tuple], table: str, size: tuple[int, int]
+) -> list[dict]:
     """Run staged jobs on the pool and load finished batches into `table` (this process writes), LOAD_EVERY
     at a time: each load is a transaction that scans the table's keys, so loading every small batch on its
-    own costs the writer more than the batches take to compute."""
+    own costs the writer more than the batches take to compute. `size` is (items in all, items a batch)."""
     done: list[dict] = []
     pending: list[dict] = []
-    for d in pool.run(_call, jobs):
+    for d in _with_progress(pool.run(_call, jobs), table, *size):
         done.append(d)
         pending.append(d)
         if len(pending) >= LOAD_EVERY:
             _load_staged(con, table, pending)
     _load_staged(con, table, pending)
     return done
+
+
+def _with_progress(batches: Iterable[dict], what: str, total: int, size: int) -> Iterator[dict]:
+    """Pass finished batches through, logging how far the stage is at most every PROGRESS_SECONDS: a stage over
+    a million captures runs for hours."""
+    started = last = time.monotonic()
+    for i, batch in enumerate(batches, 1):
+        yield batch
+        now = time.monotonic()
+        if now - last >= PROGRESS_SECONDS and total:
+            last, items = now, min(i * size, total)
+            rate = items / max(now - started, 1e-9)
+            log.info(
+                "%s: %s of %s (%.0f%%), %.0f a second, about %.0f s left",
+                what, f"{items:,}", f"{total:,}", 100 * items / total, rate, (total - items) / rate,
+            )  # fmt: skip
 
 
 def _load_staged(con: duckdb.DuckDBPyConnection, table: str, staged: list[dict]) -> None:
@@ -571,7 +590,9 @@ def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: 
     stale = _stale(con, "policy_versions", prints)
     if not stale:
         return {"versions": 0, "sites": 0, "unchanged": 1}
-    out = _by_shard(con, stale, pool, 2, lambda shard, sites: (_group_chunk, shard, _version_input(con, sites)))
+    out = _by_shard(
+        con, stale, pool, 2, lambda shard, sites: (_group_chunk, shard, _version_input(con, sites)), "sites grouped"
+    )
     n_versions = n_sites = 0
     for shard, (versions, links) in out:
         where, params = _sites_of([shard])
@@ -602,6 +623,7 @@ def _by_shard(
     pool: Pool | None,
     n_frames: int,
     job: Callable[[int, list[str]], tuple],
+    what: str,
 ) -> Iterator[tuple[int, list[pd.DataFrame]]]:
     """Run `job(shard, sites)` (a pool job returning the shard and `n_frames` frames) for every chunk of sites
     of these shards; yield each shard with its frames concatenated over its chunks (empty when it has none)
@@ -616,7 +638,8 @@ def _by_shard(
 
     yield from (done(s) for s in shards if not left[s])
     with _pool_or_local(pool, n) as p:
-        for shard, *frames in p.run(_call, (job(shard, sites) for shard, sites in chunks)):
+        results = p.run(_call, (job(shard, sites) for shard, sites in chunks))
+        for shard, *frames in _with_progress(results, what, sum(len(c) for _, c in chunks), SITE_CHUNK):
             for got, frame in zip(parts[shard], frames, strict=True):
                 if len(frame):
                     got.append(frame)
@@ -696,7 +719,14 @@ def build_changes(
     stale = _stale(con, "version_changes", prints)
     if not stale:
         return {"changes": 0, "unchanged": 1}
-    out = _by_shard(con, stale, pool, 1, lambda shard, sites: (_diff_chunk, shard, *_changes_input(con, tagger, sites)))
+    out = _by_shard(
+        con,
+        stale,
+        pool,
+        1,
+        lambda shard, sites: (_diff_chunk, shard, *_changes_input(con, tagger, sites)),
+        "sites compared",
+    )
     total = 0
     for shard, (changes,) in out:
         warehouse.replace(con, "version_changes", changes, *_sites_of([shard]))

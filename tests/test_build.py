@@ -1,9 +1,11 @@
 """A real Dagster materialization of the whole graph, from a WARC built in the test."""
 
+import logging
 from io import BytesIO
 from pathlib import Path
 
 import duckdb
+import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -65,3 +67,14 @@ def test_build_materializes_every_table_and_is_idempotent(tmp_path: Path) -> Non
     gained = con.execute("select practices_gained from version_changes").fetchone()[0]
     assert "Data Retention" in gained
     assert con.execute("select count(*) from practice_prevalence_by_year").fetchone()[0] > 0
+
+
+def test_long_stages_log_their_progress(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from pipelines import steps
+
+    monkeypatch.setattr(steps, "PROGRESS_SECONDS", 0.0)
+    batches = [{"rows": 32}, {"rows": 32}, {"rows": 6}]
+    with caplog.at_level(logging.INFO, logger="pipelines.steps"):
+        assert list(steps._with_progress(iter(batches), "documents", 70, 32)) == batches
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[0].startswith("documents: 32 of 70 (46%)") and lines[-1].startswith("documents: 70 of 70 (100%)")
