@@ -34,7 +34,7 @@ import threading
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
@@ -420,17 +420,33 @@ def drop_consent_prompts(root: lxml.html.HtmlElement) -> int:
         if _CONSENT_NAME.search(" ".join(el.get(a) or "" for a in ("id", "class", "aria-label")))
         and any(_ACCEPT.match(_control_label(c)) for c in el.iter(*_CONTROLS))
     ]
-    if not prompts:
+    return _drop_outermost(root, prompts, _is_page_wrapper)
+
+
+def _is_page_wrapper(el: lxml.html.HtmlElement, page_words: int) -> bool:
+    return _holds_half(el, page_words) and next(el.iter("main", "article", "h1"), None) is not None
+
+
+def _holds_half(el: lxml.html.HtmlElement, page_words: int) -> bool:
+    return len(el.text_content().split()) >= 0.5 * page_words
+
+
+def _drop_outermost(
+    root: lxml.html.HtmlElement,
+    found: list[lxml.html.HtmlElement],
+    is_page: Callable[[lxml.html.HtmlElement, int], bool],
+) -> int:
+    """Remove from the tree the outermost of `found` (in document order) that `is_page(element, page words)` does
+    not call the page itself; the number removed. A removed element's tail text is not part of it and stays."""
+    if not found:
         return 0
     page_words = _page_words(root)
     dropped: list[lxml.html.HtmlElement] = []
-    for el in prompts:  # document order: a container before what it holds
-        if any(a in dropped for a in el.iterancestors()):
-            continue
-        if len(el.text_content().split()) < 0.5 * page_words or next(el.iter("main", "article", "h1"), None) is None:
+    for el in found:  # document order: a container before what it holds
+        if not any(a in dropped for a in el.iterancestors()) and not is_page(el, page_words):
             dropped.append(el)
     for el in dropped:
-        el.drop_tree()  # its tail text is not part of it and stays
+        el.drop_tree()
     return len(dropped)
 
 
@@ -445,25 +461,18 @@ _MODAL_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*[-_])?modal(?:box)?(?:\s|$)", re.I)
 
 def _is_dialog(el: lxml.html.HtmlElement) -> bool:
     """A dialog by its tag or role, or by a class naming it a modal (not "modal-open", a page's state)."""
-    return el.tag == "dialog" or el.get("role") in ("dialog", "alertdialog") or el.get("aria-modal") == "true" or (
-        bool(_MODAL_CLASS.search(el.get("class") or ""))
+    return (
+        el.tag == "dialog"
+        or el.get("role") in ("dialog", "alertdialog")
+        or el.get("aria-modal") == "true"
+        or (bool(_MODAL_CLASS.search(el.get("class") or "")))
     )
 
 
 def drop_dialogs(root: lxml.html.HtmlElement) -> int:
     """Remove dialogs from the tree in place; the number removed. A dialog holding half the page's words is the
     page (a policy a site shows in a dialog), not a dialog on it."""
-    dialogs = [el for el in _DIALOG(root) if _is_dialog(el)]
-    if not dialogs:
-        return 0
-    page_words = _page_words(root)
-    dropped: list[lxml.html.HtmlElement] = []
-    for el in dialogs:  # document order: a dialog before the dialogs it holds
-        if not any(a in dropped for a in el.iterancestors()) and len(el.text_content().split()) < 0.5 * page_words:
-            dropped.append(el)
-    for el in dropped:
-        el.drop_tree()
-    return len(dropped)
+    return _drop_outermost(root, [el for el in _DIALOG(root) if _is_dialog(el)], _holds_half)
 
 
 def main_markdown(html: str, root: lxml.html.HtmlElement | None = None) -> tuple[str, str]:
