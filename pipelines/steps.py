@@ -234,12 +234,13 @@ def _extract_batch(store_root: str, out: str, tasks: list[tuple[str, str | None,
     return {"path": out, "rows": len(rows), "policies": sum(bool(r["is_policy"]) for r in rows)}
 
 
-def _segment_batch(out: str, docs: list[tuple[str, str, str]]) -> dict:
-    """Segment a batch of documents and stage their `segments` rows as one Parquet file."""
-    segmented: dict[str, list] = {}  # captures of one version share their text: the batch comes in text order
+def _segment_batch(out: str, docs: list[tuple[str, str]]) -> dict:
+    """Segment a batch of (payload, text) documents of the current extractor version and stage their `segments`
+    rows as one Parquet file."""
+    segmented: dict[str, list] = {}  # captures of one version share their text; batches come site by site
     rows = [
-        {"payload_sha256": sha, "extractor_version": ver, **vars(seg)}
-        for sha, ver, text in docs
+        {"payload_sha256": sha, "extractor_version": EXTRACTOR_VERSION, **vars(seg)}
+        for sha, text in docs
         for seg in segmented.get(text) or segmented.setdefault(text, segment_markdown(text))
     ]
     warehouse.frame(TABLES["segments"], rows).to_parquet(out, index=False)
@@ -304,13 +305,13 @@ def segment_documents(
     n = _todo_table(
         con,
         f"""
-        SELECT d.payload_sha256, d.extractor_version, d.text
+        SELECT d.rowid, d.payload_sha256
         FROM documents d
         WHERE d.extractor_version = ? AND d.is_policy
           AND d.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
           AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.payload_sha256 = d.payload_sha256
                           AND s.extractor_version = d.extractor_version)
-        ORDER BY d.text_sha256, 1
+        ORDER BY d.rowid
         """,
         [EXTRACTOR_VERSION, *params],
     )
@@ -319,7 +320,7 @@ def segment_documents(
     with _staging(con, "segments") as stage_dir, _pool_or_local(pool, n) as p:
         jobs = (
             (_segment_batch, str(stage_dir / f"{i:08d}.parquet"), batch)
-            for i, batch in enumerate(_todo_batches(con, SEGMENT_BATCH))
+            for i, batch in enumerate(_with_texts(con, "documents", SEGMENT_BATCH))
         )
         done = _stream_to_table(con, p, jobs, "segments", (n, SEGMENT_BATCH))
     return {"documents": n, "segments": sum(d["rows"] for d in done)}
@@ -333,12 +334,12 @@ def tag_segments(
     n = _todo_table(
         con,
         f"""
-        SELECT s.text_sha256, any_value(s.text)
+        SELECT min(s.rowid) AS r, s.text_sha256
         FROM segments s
         WHERE s.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
           AND NOT EXISTS (SELECT 1 FROM tagged_texts t WHERE t.text_sha256 = s.text_sha256
                           AND t.tagger = ? AND t.tagger_version = ?)
-        GROUP BY 1 ORDER BY 1
+        GROUP BY 2 ORDER BY 1
         """,
         [*params, tagger.name, tagger.version],
     )
@@ -347,12 +348,12 @@ def tag_segments(
     with _staging(con, "segment_practices") as stage_dir, _pool_or_local(pool, n // 8) as p:
         jobs = (
             (_tag_batch, str(stage_dir / f"{i:08d}.parquet"), tagger, batch)
-            for i, batch in enumerate(_todo_batches(con, TAG_BATCH))
+            for i, batch in enumerate(_with_texts(con, "segments", TAG_BATCH))
         )
         done = _stream_to_table(con, p, jobs, "segment_practices", (n, TAG_BATCH))
     # A text with no tag must still count as tagged, or every rerun would tag it again.
     con.execute(
-        "INSERT INTO tagged_texts (text_sha256, tagger, tagger_version) SELECT c0, ?, ? FROM _todo",
+        "INSERT INTO tagged_texts (text_sha256, tagger, tagger_version) SELECT c1, ?, ? FROM _todo",
         [tagger.name, tagger.version],
     )
     return {"texts_tagged": n, "tags": sum(d["rows"] for d in done)}
@@ -516,6 +517,35 @@ def _todo_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tu
             return
         yield rows
         start += size
+
+
+def _with_texts(con: duckdb.DuckDBPyConnection, table: str, size: int) -> Iterator[list[tuple[str, str]]]:
+    """_todo's rows (c0 a rowid of `table`, c1 that row's key) as batches of (key, text), the texts read a batch
+    at a time, so that a to-do list over a million documents holds their keys and never their texts.
+
+    _todo is in rowid order, and a rowid range is read without scanning the rest of the table. A rowid that no
+    longer holds its key (rowids are not promised stable across a checkpoint) is looked up by key instead.
+    """
+    key = {"documents": "payload_sha256", "segments": "text_sha256"}[table]
+    version = " AND extractor_version = ?" if table == "documents" else ""
+    params = [EXTRACTOR_VERSION] if version else []
+    for batch in _todo_batches(con, size):
+        rows = [r[0] for r in batch]
+        found = dict(
+            con.execute(
+                f"""SELECT {key}, text FROM {table} WHERE rowid BETWEEN ? AND ? AND rowid IN (SELECT unnest(?))
+                    AND {key} IN (SELECT unnest(?)){version}""",
+                [rows[0], rows[-1], rows, [k for _, k in batch], *params],
+            ).fetchall()
+        )
+        if missing := [k for _, k in batch if k not in found]:
+            found.update(
+                con.execute(
+                    f"SELECT {key}, any_value(text) FROM {table} WHERE {key} IN (SELECT unnest(?)){version} GROUP BY 1",
+                    [missing, *params],
+                ).fetchall()
+            )
+        yield [(k, found[k]) for _, k in batch]
 
 
 @contextmanager
