@@ -523,8 +523,9 @@ def _with_texts(con: duckdb.DuckDBPyConnection, table: str, size: int) -> Iterat
     """_todo's rows (c0 a rowid of `table`, c1 that row's key) as batches of (key, text), the texts read a batch
     at a time, so that a to-do list over a million documents holds their keys and never their texts.
 
-    _todo is in rowid order, and a rowid range is read without scanning the rest of the table. A rowid that no
-    longer holds its key (rowids are not promised stable across a checkpoint) is looked up by key instead.
+    _todo is in rowid order, and a rowid range is read without scanning the rest of the table. Texts are paired
+    by the key read with them, and a key whose rowid no longer holds it (rowids are not promised stable across a
+    checkpoint) is looked up by key instead.
     """
     key = {"documents": "payload_sha256", "segments": "text_sha256"}[table]
     version = " AND extractor_version = ?" if table == "documents" else ""
@@ -533,9 +534,8 @@ def _with_texts(con: duckdb.DuckDBPyConnection, table: str, size: int) -> Iterat
         rows = [r[0] for r in batch]
         found = dict(
             con.execute(
-                f"""SELECT {key}, text FROM {table} WHERE rowid BETWEEN ? AND ? AND rowid IN (SELECT unnest(?))
-                    AND {key} IN (SELECT unnest(?)){version}""",
-                [rows[0], rows[-1], rows, [k for _, k in batch], *params],
+                f"SELECT {key}, text FROM {table} WHERE rowid BETWEEN ? AND ? AND rowid IN (SELECT unnest(?)){version}",
+                [rows[0], rows[-1], rows, *params],
             ).fetchall()
         )
         if missing := [k for _, k in batch if k not in found]:

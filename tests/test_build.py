@@ -78,3 +78,24 @@ def test_long_stages_log_their_progress(monkeypatch: pytest.MonkeyPatch, caplog:
         assert list(steps._with_progress(iter(batches), "documents", 70, 32)) == batches
     lines = [r.getMessage() for r in caplog.records]
     assert lines[0].startswith("documents: 32 of 70 (46%)") and lines[-1].startswith("documents: 70 of 70 (100%)")
+
+
+def test_to_do_lists_hold_keys_and_texts_are_read_by_batch(tmp_path: Path) -> None:
+    """The segments and tags stages list keys only and read texts a batch at a time, by rowid range; a rowid
+    that no longer holds its key (rowids may move at a checkpoint) is looked up by key, never paired wrongly."""
+    from pipelines import steps, warehouse
+
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.executemany(
+            "INSERT INTO segments (text_sha256, text) VALUES (?, ?)", [(f"k{i}", f"text {i}") for i in range(10)]
+        )
+        rows = con.execute("SELECT rowid, text_sha256 FROM segments ORDER BY rowid").fetchall()
+        # k7's rowid is stale: it points at k8's row
+        todo = [(r, k) for r, k in rows if k not in ("k7", "k8")] + [(rows[8][0], "k7")]
+        todo.sort()
+        con.execute("CREATE TEMP TABLE _todo (_i BIGINT, c0 BIGINT, c1 VARCHAR)")
+        con.executemany("INSERT INTO _todo VALUES (?, ?, ?)", [(i + 1, r, k) for i, (r, k) in enumerate(todo)])
+        batches = list(steps._with_texts(con, "segments", 4))
+    assert [len(b) for b in batches] == [4, 4, 1]
+    got = [pair for b in batches for pair in b]
+    assert sorted(got) == sorted((k, f"text {k[1:]}") for _, k in todo)
