@@ -2,10 +2,7 @@
 -- Columns: year, n_sites, mean_words, median_words, p25_words, p75_words, mean_fk_grade, median_fk_grade
 -- (Flesch-Kincaid grade level of the version's document).
 with in_force as (select * from stg_versions_in_force),
-documents as (select * from stg_documents),
-latest_document as (
-    select * from documents qualify row_number() over (partition by payload_sha256 order by extractor_version desc) = 1
-)
+latest_document as (select * from stg_documents_current)
 select f.year, count(*) as n_sites,
        round(avg(d.word_count), 1) as mean_words, median(d.word_count) as median_words,
        quantile_cont(d.word_count, 0.25) as p25_words, quantile_cont(d.word_count, 0.75) as p75_words,

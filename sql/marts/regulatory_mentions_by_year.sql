@@ -6,7 +6,7 @@
 -- 'self_regulatory' covers TRUSTe, NAI and DAA, 'gdpr' also fires on GDPR vocabulary such as 'legal basis'),
 -- marker_share.
 with versions as (select * from stg_policy_versions),
-documents as (select * from stg_documents),
+latest_document as (select * from stg_documents_current),
 practices as (select * from stg_version_practices),
 terms(term, marker) as (
     values ('GDPR', 'gdpr'), ('CCPA/CPRA', 'california'), ('Safe Harbor', 'safe_harbor'),
@@ -15,15 +15,13 @@ terms(term, marker) as (
            ('DAA', 'self_regulatory')
 ),
 in_force as (select * from stg_versions_in_force),
-latest_document as (
-    select * from documents qualify row_number() over (partition by payload_sha256 order by extractor_version desc) = 1
-),
 version_text as (
     select v.version_id, coalesce(d.text, '') as text from versions v left join latest_document d using (payload_sha256)
 ),
-text_hits as (
+text_hits as materialized (
     -- each version searched once, not once per year it stays in force; constant patterns, compiled once
-    -- (a pattern read from a column would be recompiled for every row)
+    -- (a pattern read from a column would be recompiled for every row). Materialized: only these flags reach
+    -- the joins below, which would otherwise be free to carry every version's text into a hash table.
     select version_id,
         regexp_matches(text, '(?i:\bgdpr\b|general data protection regulation)') as "GDPR",
         regexp_matches(text, '\bCCPA\b|\bCPRA\b|(?i:california consumer privacy act|california privacy rights act)')

@@ -3,13 +3,9 @@
 -- n_captures, stated_date, language, word_count, fk_grade (Flesch-Kincaid grade of the version's text),
 -- practices (sorted list of practice categories tagged in the version, any tagger).
 with versions as (select * from stg_policy_versions),
-documents as (select * from stg_documents),
+latest_document as (select * from stg_documents_current),
 practices as (select * from stg_version_practices),
 captures as (select * from stg_capture_versions),
-latest_document as (
-    -- one document per payload: the newest extractor version's
-    select * from documents qualify row_number() over (partition by payload_sha256 order by extractor_version desc) = 1
-),
 capture_counts as (select version_id, count(*) as n_captures from captures group by version_id),
 version_practices as (
     select version_id, list(distinct category order by category) as practices from practices group by version_id
