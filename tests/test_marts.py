@@ -114,3 +114,15 @@ def test_prevalence_and_lengths_count_policies_in_force(con: duckdb.DuckDBPyConn
     assert n == {2016: 1, 2017: 2, 2018: 3, 2019: 3, 2020: 3}
     runs = con.execute("select site_id, longest_run_start, longest_run_end from survivor_panels order by 1").fetchall()
     assert runs == [("alpha", 2016, 2020), ("beta", 2019, 2020), ("gamma", 2018, 2018)]
+
+
+def test_current_document_is_the_newest_extractor_version_compared_as_numbers(tmp_path: Path) -> None:
+    """After a re-extraction the marts read the new documents: 0.10.0 is newer than 0.9.0, though not as text."""
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.executemany(
+            "INSERT INTO documents (payload_sha256, extractor_version, text) VALUES (?, ?, ?)",
+            [("p1", "0.9.0", "old"), ("p1", "0.10.0", "new"), ("p2", "0.2.0", "only")],
+        )
+        warehouse.run_models(con)
+        got = con.execute("SELECT payload_sha256, text FROM stg_documents_current ORDER BY 1").fetchall()
+    assert got == [("p1", "new"), ("p2", "only")]
