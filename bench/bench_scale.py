@@ -36,6 +36,7 @@ from pipelines.build import build
 from pipelines.extract import decode, extract, tuned
 from pipelines.steps import EXTRACT_BATCH, compute_pool
 from pipelines.store import RawStore
+from pipelines.warehouse import memory_limit
 
 # The distinct payloads a build extracts: those of ok captures (what steps.extract_documents reads).
 PAYLOADS_SQL = """
@@ -243,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             f"peak memory (RSS of the process tree, sampled): {big['peak_mb_tree']} MB at {big['captures']} "
             f"captures; maxrss self {big['maxrss_self_mb']} MB, largest child {big['maxrss_child_mb']} MB"
         )
+        # The writer's growth with the data is DuckDB's working memory, which this limit bounds.
+        print(f"  DuckDB memory limit: {memory_limit()} (POLICY_HISTORY_DUCKDB_MEMORY)")
         if not args.no_small:
             small = _child(args, max(1, args.sites // 4), args.captures, full=False)
             print(
