@@ -535,7 +535,7 @@ def _with_texts(con: duckdb.DuckDBPyConnection, table: str, size: int) -> Iterat
         found = dict(
             con.execute(
                 f"SELECT {key}, text FROM {table} WHERE rowid BETWEEN ? AND ? AND rowid IN (SELECT unnest(?)){version}",
-                [rows[0], rows[-1], rows, *params],
+                [min(rows), max(rows), rows, *params],
             ).fetchall()
         )
         if missing := [k for _, k in batch if k not in found]:
