@@ -206,8 +206,31 @@ def _models_exist(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def model_files() -> list[Path]:
-    """SQL model files in dependency order: staging first, then marts, each sorted by name."""
-    return [p for layer in MODEL_LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
+    """SQL model files in dependency order: staging first, then marts; within a layer by name, except that a
+    model comes after the models of its layer that its SQL reads (`model_reads`)."""
+    ordered: list[Path] = []
+
+    def visit(path: Path, layer: dict[str, Path], seen: frozenset[str]) -> None:
+        if path in ordered or path.stem in seen:  # done, or a cycle (DuckDB will name it)
+            return
+        for name in model_reads(path, layer):
+            visit(layer[name], layer, seen | {path.stem})
+        ordered.append(path)
+
+    for folder in MODEL_LAYERS:
+        layer = {p.stem: p for p in sorted((SQL_DIR / folder).glob("*.sql"))}
+        for path in layer.values():
+            visit(path, layer, frozenset())
+    return ordered
+
+
+def model_reads(path: Path, models: Iterable[str]) -> list[str]:
+    """The other models that a model's SQL names (comments aside)."""
+    sql = _SQL_COMMENT.sub("", path.read_text())
+    return [m for m in models if m != path.stem and re.search(rf"\b{m}\b", sql)]
+
+
+_SQL_COMMENT = re.compile(r"--[^\n]*")
 
 
 def run_models(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 
 from pipelines import cli
 from pipelines.schema import TABLES
-from pipelines.warehouse import model_files
+from pipelines.warehouse import model_files, model_reads
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,3 +71,14 @@ def test_schema_doc_covers_every_table_and_column() -> None:
         assert f"### `{table.name}`" in doc
         for col in table.columns:
             assert f"| `{col.name}` |" in doc
+
+
+def test_every_sql_model_comes_after_the_models_it_reads() -> None:
+    files = model_files()
+    names = [p.stem for p in files]
+    # a model reads the models of its own layer, and all of the layers before it
+    reads = {p.stem: model_reads(p, [q.stem for q in files if q.parent == p.parent]) for p in files}
+    assert reads["stg_documents_current"] == ["stg_documents"]  # one that name order alone would get wrong
+    for i, path in enumerate(files):
+        for dep in reads[path.stem]:
+            assert names.index(dep) < i, f"{path.stem} reads {dep}, which is created after it"
