@@ -282,7 +282,7 @@ def extract_documents(
         WHERE c.{where} AND c.fetch_status = 'ok'
           AND NOT EXISTS (SELECT 1 FROM documents d
                           WHERE d.payload_sha256 = p.payload_sha256 AND d.extractor_version = ?)
-        GROUP BY ALL ORDER BY min(c.site_id), first_captured_at, 1
+        GROUP BY ALL ORDER BY min(c.shard), min(c.site_id), first_captured_at, 1
         """,
         [*params, EXTRACTOR_VERSION],
     )
@@ -689,17 +689,34 @@ def _version_input(con: duckdb.DuckDBPyConnection, sites: list[str]) -> pd.DataF
         """,
         [EXTRACTOR_VERSION],
     ).df()
+    con.unregister("_sites")
     # one string object per distinct text, however many captures share it (and pickled once to a worker)
+    payloads = df["payload_sha256"].unique().tolist()
     texts = dict(
         con.execute(
             """SELECT payload_sha256, any_value(text) FROM documents
-               WHERE extractor_version = ? AND payload_sha256 IN (SELECT unnest(?)) GROUP BY 1""",
-            [EXTRACTOR_VERSION, df["payload_sha256"].unique().tolist()],
+               WHERE extractor_version = ? AND payload_sha256 IN (SELECT unnest(?)) AND rowid BETWEEN ? AND ?
+               GROUP BY 1""",
+            [EXTRACTOR_VERSION, payloads, *_rowid_range(con, "documents", payloads)],
         ).fetchall()
     )
-    con.unregister("_sites")
     df["text"] = df["payload_sha256"].map(texts)
     return df
+
+
+def _rowid_range(con: duckdb.DuckDBPyConnection, table: str, payloads: list[str]) -> list[int]:
+    """[first, last] rowid of the rows of these payloads in `documents` or `segments` (current extractor version).
+
+    Found from the keys alone, it bounds the query for their texts that follows, which would otherwise read every
+    text in the table for each job. The range is short: documents are extracted shard by shard and site by site,
+    and segments follow their documents, so one job's rows lie together (those a later run added, further on).
+    """
+    lo, hi = con.execute(
+        f"""SELECT min(rowid), max(rowid) FROM {table}
+            WHERE extractor_version = ? AND payload_sha256 IN (SELECT unnest(?))""",
+        [EXTRACTOR_VERSION, payloads],
+    ).fetchall()[0]
+    return [0, -1] if lo is None else [lo, hi]
 
 
 def _group_chunk(shard: int, df: pd.DataFrame) -> tuple[int, pd.DataFrame, pd.DataFrame]:
@@ -772,16 +789,20 @@ def _changes_input(
     con.register("_sites", pd.DataFrame({"site_id": sites}))
     versions = con.execute("SELECT v.* FROM policy_versions v JOIN _sites USING (site_id)").df()
     con.unregister("_sites")
-    con.register("_v", pd.DataFrame({"payload_sha256": list(versions["payload_sha256"])}))
+    payloads = list(versions["payload_sha256"])
+    con.register("_v", pd.DataFrame({"payload_sha256": payloads}))
     texts = dict(
         con.execute(
-            "SELECT payload_sha256, text FROM documents JOIN _v USING (payload_sha256) WHERE extractor_version = ?",
-            [EXTRACTOR_VERSION],
+            """SELECT payload_sha256, text FROM documents d JOIN _v USING (payload_sha256)
+               WHERE d.extractor_version = ? AND d.rowid BETWEEN ? AND ?""",
+            [EXTRACTOR_VERSION, *_rowid_range(con, "documents", payloads)],
         ).fetchall()
     )
     segs: dict[str, dict[str, str]] = {}
     for sha, sid, text in con.execute(
-        "SELECT payload_sha256, segment_id, text FROM segments JOIN _v USING (payload_sha256)"
+        """SELECT payload_sha256, segment_id, text FROM segments s JOIN _v USING (payload_sha256)
+           WHERE s.rowid BETWEEN ? AND ?""",
+        _rowid_range(con, "segments", payloads),
     ).fetchall():
         segs.setdefault(sha, {})[sid] = text
     practices: dict[str, set[str]] = {}

@@ -2,8 +2,8 @@
 -- to pick balanced panels ("sites present across 2012-2020": first_year <= 2012 and last_year >= 2020, or
 -- for an unbroken panel longest_run_start <= 2012 and longest_run_end >= 2020).
 -- Columns: site_id, first_policy_at, last_policy_at, first_year, last_year, n_years_with_policy (years with a
--- policy capture), longest_run_start, longest_run_end (longest run of consecutive years with a policy capture),
--- n_versions.
+-- policy capture), longest_run_start, longest_run_end (longest run of consecutive years with a policy capture;
+-- of equally long runs, the earliest), n_versions.
 with versions as (select * from stg_policy_versions),
 captures as (select * from stg_captures),
 capture_versions as (select * from stg_capture_versions),
@@ -19,8 +19,9 @@ islands as (
     select site_id, min(year) as run_start, max(year) as run_end from runs group by site_id, island
 ),
 longest as (
-    select site_id, arg_max(run_start, run_end - run_start) as longest_run_start,
-           arg_max(run_end, run_end - run_start) as longest_run_end
+    -- ties broken by the start year: the same row whatever order the rows come in
+    select site_id, arg_max(run_start, [run_end - run_start, -run_start]) as longest_run_start,
+           arg_max(run_end, [run_end - run_start, -run_start]) as longest_run_end
     from islands group by site_id
 ),
 spans as (
