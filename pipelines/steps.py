@@ -801,15 +801,16 @@ def _changes_input(
     segs: dict[str, dict[str, str]] = {}
     for sha, sid, text in con.execute(
         """SELECT payload_sha256, segment_id, text FROM segments s JOIN _v USING (payload_sha256)
-           WHERE s.rowid BETWEEN ? AND ?""",
-        _rowid_range(con, "segments", payloads),
+           WHERE s.extractor_version = ? AND s.rowid BETWEEN ? AND ?""",
+        [EXTRACTOR_VERSION, *_rowid_range(con, "segments", payloads)],
     ).fetchall():
         segs.setdefault(sha, {})[sid] = text
     practices: dict[str, set[str]] = {}
     for sha, cat in con.execute(
         """SELECT DISTINCT s.payload_sha256, p.category FROM segments s JOIN _v USING (payload_sha256)
-           JOIN segment_practices p ON p.text_sha256 = s.text_sha256 AND p.tagger = ? AND p.tagger_version = ?""",
-        [tagger.name, tagger.version],
+           JOIN segment_practices p ON p.text_sha256 = s.text_sha256 AND p.tagger = ? AND p.tagger_version = ?
+           WHERE s.extractor_version = ?""",
+        [tagger.name, tagger.version, EXTRACTOR_VERSION],
     ).fetchall():
         practices.setdefault(sha, set()).add(cat)
     con.unregister("_v")
