@@ -26,6 +26,7 @@ import random  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -37,7 +38,7 @@ from pipelines.train import label_matrix, load_model, train  # noqa: E402
 WARM_UP = 500  # dev segments tagged before timing
 
 
-def _predict(tagger: Tagger, texts: list[str], warm_up: list[str]) -> tuple[np.ndarray, tuple[float, float]]:
+def _predict(tagger: Tagger, texts: list[str], warm_up: Sequence[str] = ()) -> tuple[np.ndarray, tuple[float, float]]:
     """Predictions and throughput: (wall-clock, CPU-time) segments/s. On a shared machine the CPU-time rate is the
     one-core figure; the wall-clock one also counts time the process waited for the core.
 
@@ -45,9 +46,10 @@ def _predict(tagger: Tagger, texts: list[str], warm_up: list[str]) -> tuple[np.n
     cues, filling the vocabulary cache) once per worker over millions of segments, and timing it over the
     thousand test segments would bill most of it to them. Its cost is printed apart.
     """
-    c0 = time.process_time()
-    tagger.tag_batch(warm_up)
-    print(f"start-up and {len(warm_up)} dev segments: {time.process_time() - c0:.2f} CPU s (not in the rate below)")
+    if warm_up:
+        c0 = time.process_time()
+        tagger.tag_batch(warm_up)
+        print(f"start-up and {len(warm_up)} dev segments: {time.process_time() - c0:.2f} CPU s (not in the rate below)")
     t0, c0 = time.perf_counter(), time.process_time()
     tags = tagger.tag_batch(texts)
     rate = (len(texts) / (time.perf_counter() - t0), len(texts) / (time.process_time() - c0))
@@ -81,7 +83,7 @@ def _table(
 def dev_errors(segments: list[Segment], y: np.ndarray, category: str, n: int = 15, seed: int = 0) -> None:
     """The rules tagger on dev: its table, then sampled false positives / negatives of one category with cues."""
     texts = [s.text for s in segments]
-    pred, rate = _predict(RulesTagger(), texts, [])
+    pred, rate = _predict(RulesTagger(), texts)
     _table("rules", y, pred, rate, split="dev")
     k = OPP115_CATEGORIES.index(category)
     rng = random.Random(seed)
