@@ -8,6 +8,7 @@ Per-document work runs in a process pool; this process is the one writer of Duck
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import itertools
 import logging
@@ -16,7 +17,6 @@ import shutil
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -521,31 +521,43 @@ def _todo_batches(con: duckdb.DuckDBPyConnection, size: int) -> Iterator[list[tu
 
 def _with_texts(con: duckdb.DuckDBPyConnection, table: str, size: int) -> Iterator[list[tuple[str, str]]]:
     """_todo's rows (c0 a rowid of `table`, c1 that row's key) as batches of (key, text), the texts read a batch
-    at a time, so that a to-do list over a million documents holds their keys and never their texts.
+    at a time, so that a to-do list over a million documents holds their keys and never their texts."""
+    for batch in _todo_batches(con, size):
+        found = _texts_at(con, table, batch)
+        yield [(k, found[k]) for _, k in batch]
 
-    _todo is in rowid order, and a rowid range is read without scanning the rest of the table. Texts are paired
-    by the key read with them, and a key whose rowid no longer holds it (rowids are not promised stable across a
-    checkpoint) is looked up by key instead.
+
+_TEXT_KEY = {"documents": "payload_sha256", "segments": "text_sha256"}
+
+
+def _texts_at(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple[int, str]]) -> dict[str, str]:
+    """{key: text} for (rowid, key) pairs of `documents` (current extractor version) or `segments`.
+
+    Read within the pairs' rowid range, which DuckDB reads without scanning the rest of the table. Texts are
+    paired by the key read with them, and a key whose rowid no longer holds it (rowids are not promised stable
+    across a checkpoint) is looked up by key instead.
     """
-    key = {"documents": "payload_sha256", "segments": "text_sha256"}[table]
+    rows = list(rows)
+    if not rows:
+        return {}
+    key = _TEXT_KEY[table]
     version = " AND extractor_version = ?" if table == "documents" else ""
     params = [EXTRACTOR_VERSION] if version else []
-    for batch in _todo_batches(con, size):
-        rows = [r[0] for r in batch]
-        found = dict(
+    ids = [r for r, _ in rows]
+    found = dict(
+        con.execute(
+            f"SELECT {key}, text FROM {table} WHERE rowid BETWEEN ? AND ? AND rowid IN (SELECT unnest(?)){version}",
+            [min(ids), max(ids), ids, *params],
+        ).fetchall()
+    )
+    if missing := [k for _, k in rows if k not in found]:
+        found.update(
             con.execute(
-                f"SELECT {key}, text FROM {table} WHERE rowid BETWEEN ? AND ? AND rowid IN (SELECT unnest(?)){version}",
-                [min(rows), max(rows), rows, *params],
+                f"SELECT {key}, any_value(text) FROM {table} WHERE {key} IN (SELECT unnest(?)){version} GROUP BY 1",
+                [missing, *params],
             ).fetchall()
         )
-        if missing := [k for _, k in batch if k not in found]:
-            found.update(
-                con.execute(
-                    f"SELECT {key}, any_value(text) FROM {table} WHERE {key} IN (SELECT unnest(?)){version} GROUP BY 1",
-                    [missing, *params],
-                ).fetchall()
-            )
-        yield [(k, found[k]) for _, k in batch]
+    return found
 
 
 @contextmanager
@@ -620,103 +632,93 @@ def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: 
     stale = _stale(con, "policy_versions", prints)
     if not stale:
         return {"versions": 0, "sites": 0, "unchanged": 1}
-    out = _by_shard(
-        con, stale, pool, 2, lambda shard, sites: (_group_chunk, shard, _version_input(con, sites)), "sites grouped"
-    )
     n_versions = n_sites = 0
-    for shard, (versions, links) in out:
-        where, params = _sites_of([shard])
-        warehouse.replace(con, "policy_versions", versions, where, params)
-        warehouse.replace(con, "capture_versions", links, where, params)
-        # recorded last: a crash before this leaves the shard stale, to be regrouped by the next run
-        warehouse.set_stage_fingerprints(con, "policy_versions", {shard: prints[shard]})
+    for shard, (versions, links), first, last in _by_chunk(con, stale, pool, 2, _version_jobs, "sites grouped"):
+        _load_chunk(con, "policy_versions", versions, shard, first)
+        _load_chunk(con, "capture_versions", links, shard, first)
+        if last:
+            # recorded last: a crash before this leaves the shard stale, to be regrouped by the next run
+            warehouse.set_stage_fingerprints(con, "policy_versions", {shard: prints[shard]})
         n_versions += len(versions)
         n_sites += versions["site_id"].nunique() if len(versions) else 0
     return {"versions": n_versions, "sites": n_sites, "shards": len(stale)}
 
 
-def _site_chunks(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> tuple[list[tuple[int, list[str]]], int]:
-    """The sites of these shards as (shard, up to SITE_CHUNK site ids) jobs, and the shards' ok captures."""
+def _site_chunks(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> tuple[dict[int, list[list[str]]], int]:
+    """The sites of each of these shards in chunks of up to SITE_CHUNK site ids, in site order (the chunks of a
+    shard that has no site are empty), and the shards' ok captures."""
     where, params = _in_shards(shards)
     n = con.execute(f"SELECT count(*) FROM captures WHERE {where} AND fetch_status = 'ok'", params).fetchone()[0]
     sites = con.execute(f"SELECT DISTINCT shard, site_id FROM captures WHERE {where} ORDER BY 1, 2", params).fetchall()
-    chunks: list[tuple[int, list[str]]] = []
+    chunks: dict[int, list[list[str]]] = {s: [] for s in shards}
     for shard, rows in itertools.groupby(sites, key=itemgetter(0)):
         ids = [site for _, site in rows]
-        chunks += [(shard, ids[i : i + SITE_CHUNK]) for i in range(0, len(ids), SITE_CHUNK)]
+        chunks[shard] = [ids[i : i + SITE_CHUNK] for i in range(0, len(ids), SITE_CHUNK)]
     return chunks, n
 
 
-def _by_shard(
+def _by_chunk(
     con: duckdb.DuckDBPyConnection,
     shards: Sequence[int],
     pool: Pool | None,
     n_frames: int,
-    job: Callable[[int, list[str]], tuple],
+    jobs_of: Callable[[duckdb.DuckDBPyConnection, int, list[list[str]]], Iterator[tuple]],
     what: str,
-) -> Iterator[tuple[int, list[pd.DataFrame]]]:
-    """Run `job(shard, sites)` (a pool job returning the shard and `n_frames` frames) for every chunk of sites
-    of these shards; yield each shard with its frames concatenated over its chunks (empty when it has none)
-    as soon as its last chunk is done, so the writer holds the results of the shards in flight, never all."""
-    chunks, n = _site_chunks(con, shards)
-    left = Counter(shard for shard, _ in chunks)
-    parts: dict[int, list[list[pd.DataFrame]]] = {s: [[] for _ in range(n_frames)] for s in shards}
+) -> Iterator[tuple[int, list[pd.DataFrame], bool, bool]]:
+    """Run the pool jobs `jobs_of(con, shard, chunks)` makes for each shard's chunks of sites (each job returns
+    the shard and `n_frames` frames). Yield each result as it comes, as (shard, frames, first, last): whether it
+    is the first and the last of its shard to come (a shard with no sites comes once, with empty frames).
 
-    def done(shard: int) -> tuple[int, list[pd.DataFrame]]:
-        lists = parts.pop(shard)
-        return shard, [pd.concat(got, ignore_index=True) if got else pd.DataFrame() for got in lists]
-
-    yield from (done(s) for s in shards if not left[s])
-    with _pool_or_local(pool, n) as p:
-        results = p.run(_call, (job(shard, sites) for shard, sites in chunks))
-        for shard, *frames in _with_progress(results, what, sum(len(c) for _, c in chunks), SITE_CHUNK):
-            for got, frame in zip(parts[shard], frames, strict=True):
-                if len(frame):
-                    got.append(frame)
-            left[shard] -= 1
-            if not left[shard]:
-                yield done(shard)
-
-
-def _version_input(con: duckdb.DuckDBPyConnection, sites: list[str]) -> pd.DataFrame:
-    """The policy captures of these sites (columns versions.VERSION_INPUT_COLUMNS), each text held once."""
-    con.register("_sites", pd.DataFrame({"site_id": sites}))
-    df = con.execute(
-        """
-        SELECT c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date, d.word_count
-        FROM captures c JOIN _sites USING (site_id) JOIN documents d USING (payload_sha256)
-        WHERE c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
-        """,
-        [EXTRACTOR_VERSION],
-    ).df()
-    con.unregister("_sites")
-    # one string object per distinct text, however many captures share it (and pickled once to a worker)
-    payloads = df["payload_sha256"].unique().tolist()
-    texts = dict(
-        con.execute(
-            """SELECT payload_sha256, any_value(text) FROM documents
-               WHERE extractor_version = ? AND payload_sha256 IN (SELECT unnest(?)) AND rowid BETWEEN ? AND ?
-               GROUP BY 1""",
-            [EXTRACTOR_VERSION, payloads, *_rowid_range(con, "documents", payloads)],
-        ).fetchall()
-    )
-    df["text"] = df["payload_sha256"].map(texts)
-    return df
-
-
-def _rowid_range(con: duckdb.DuckDBPyConnection, table: str, payloads: list[str]) -> list[int]:
-    """[first, last] rowid of the rows of these payloads in `documents` or `segments` (current extractor version).
-
-    Found from the keys alone, it bounds the query for their texts that follows, which would otherwise read every
-    text in the table for each job. The range is short: documents are extracted shard by shard and site by site,
-    and segments follow their documents, so one job's rows lie together (those a later run added, further on).
+    Jobs are made as the pool takes them and results are loaded as they come, so the writer holds the inputs
+    and results of the jobs in flight: nothing that grows with the warehouse.
     """
-    lo, hi = con.execute(
-        f"""SELECT min(rowid), max(rowid) FROM {table}
-            WHERE extractor_version = ? AND payload_sha256 IN (SELECT unnest(?))""",
-        [EXTRACTOR_VERSION, payloads],
-    ).fetchall()[0]
-    return [0, -1] if lo is None else [lo, hi]
+    chunks, n = _site_chunks(con, shards)
+    left = {s: len(c) for s, c in chunks.items()}
+    yield from ((s, [pd.DataFrame()] * n_frames, True, True) for s in shards if not left[s])
+    jobs = (job for s in shards if left[s] for job in jobs_of(con, s, chunks[s]))
+    started: set[int] = set()
+    with _pool_or_local(pool, n) as p:
+        total = sum(len(c) for cs in chunks.values() for c in cs)
+        for shard, *frames in _with_progress(p.run(_call, jobs), what, total, SITE_CHUNK):
+            left[shard] -= 1
+            yield shard, frames, shard not in started, not left[shard]
+            started.add(shard)
+
+
+def _load_chunk(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame, shard: int, first: bool) -> None:
+    """Load one chunk's rows of `table`; the first of a shard's chunks first deletes the shard's old rows."""
+    if first:
+        warehouse.replace(con, table, rows, *_sites_of([shard]))
+    else:
+        warehouse.append(con, table, rows)
+
+
+# The input of a versions or changes job is read from a shard's key table (_shard*: keys only, made with one scan of
+# the warehouse tables per shard) and the texts at its rowids. Reading each job's keys from the warehouse tables
+# instead would scan them once per job: a cost that grows with the square of the warehouse.
+
+
+def _chunk_rows(con: duckdb.DuckDBPyConnection, sites: list[str]) -> pd.DataFrame:
+    """The rows of _shard for one chunk of sites (chunks are ranges of the shard's sites in order)."""
+    return con.execute("SELECT * FROM _shard WHERE site_id BETWEEN ? AND ?", [sites[0], sites[-1]]).df()
+
+
+def _version_jobs(con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[str]]) -> Iterator[tuple]:
+    """Versions jobs for one shard: each, the policy captures of a chunk of sites (versions.VERSION_INPUT_COLUMNS),
+    each text held once however many captures share it (and pickled once to a worker)."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _shard AS
+           SELECT c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date, d.word_count,
+                  d.rowid AS _r
+           FROM captures c JOIN documents d USING (payload_sha256)
+           WHERE c.shard = ? AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
+           ORDER BY c.site_id""",
+        [shard, EXTRACTOR_VERSION],
+    )
+    for sites in chunks:
+        df = _chunk_rows(con, sites)
+        texts = _texts_at(con, "documents", set(zip(df["_r"], df["payload_sha256"], strict=True)))
+        yield _group_chunk, shard, df.drop(columns="_r").assign(text=df["payload_sha256"].map(texts))
 
 
 def _group_chunk(shard: int, df: pd.DataFrame) -> tuple[int, pd.DataFrame, pd.DataFrame]:
@@ -766,55 +768,90 @@ def build_changes(
     stale = _stale(con, "version_changes", prints)
     if not stale:
         return {"changes": 0, "unchanged": 1}
-    out = _by_shard(
-        con,
-        stale,
-        pool,
-        1,
-        lambda shard, sites: (_diff_chunk, shard, *_changes_input(con, tagger, sites)),
-        "sites compared",
-    )
+    jobs_of = functools.partial(_change_jobs, tagger=tagger)
     total = 0
-    for shard, (changes,) in out:
-        warehouse.replace(con, "version_changes", changes, *_sites_of([shard]))
-        warehouse.set_stage_fingerprints(con, "version_changes", {shard: prints[shard]})
+    for shard, (changes,), first, last in _by_chunk(con, stale, pool, 1, jobs_of, "sites compared"):
+        _load_chunk(con, "version_changes", changes, shard, first)
+        if last:
+            warehouse.set_stage_fingerprints(con, "version_changes", {shard: prints[shard]})
         total += len(changes)
     return {"changes": total, "shards": len(stale)}
 
 
-def _changes_input(
-    con: duckdb.DuckDBPyConnection, tagger: Tagger, sites: list[str]
-) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[str, str]], dict[str, set[str]]]:
-    """What `diff_versions` reads for these sites: their versions, and each version's text, segments and tags."""
-    con.register("_sites", pd.DataFrame({"site_id": sites}))
-    versions = con.execute("SELECT v.* FROM policy_versions v JOIN _sites USING (site_id)").df()
-    con.unregister("_sites")
-    payloads = list(versions["payload_sha256"])
-    con.register("_v", pd.DataFrame({"payload_sha256": payloads}))
-    texts = dict(
-        con.execute(
-            """SELECT payload_sha256, text FROM documents d JOIN _v USING (payload_sha256)
-               WHERE d.extractor_version = ? AND d.rowid BETWEEN ? AND ?""",
-            [EXTRACTOR_VERSION, *_rowid_range(con, "documents", payloads)],
-        ).fetchall()
+def _change_jobs(
+    con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[str]], tagger: Tagger
+) -> Iterator[tuple]:
+    """Changes jobs for one shard: each, what `diff_versions` reads for a chunk of sites: their versions, and
+    each version's text, segments and tags."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _shard AS
+           SELECT v.*, coalesce(d.rowid, -1) AS _r FROM policy_versions v
+           LEFT JOIN documents d ON d.payload_sha256 = v.payload_sha256 AND d.extractor_version = ?
+           WHERE v.site_id IN (SELECT site_id FROM captures WHERE shard = ?)
+           ORDER BY v.site_id""",
+        [EXTRACTOR_VERSION, shard],
     )
+    # a document's segments are loaded together: one rowid range each
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _shard_segments AS
+           SELECT payload_sha256, min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM segments
+           WHERE extractor_version = ? AND payload_sha256 IN (SELECT payload_sha256 FROM _shard) GROUP BY 1""",
+        [EXTRACTOR_VERSION],
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _shard_practices AS
+           SELECT DISTINCT s.payload_sha256, p.category FROM segments s
+           JOIN segment_practices p ON p.text_sha256 = s.text_sha256 AND p.tagger = ? AND p.tagger_version = ?
+           WHERE s.extractor_version = ? AND s.payload_sha256 IN (SELECT payload_sha256 FROM _shard)""",
+        [tagger.name, tagger.version, EXTRACTOR_VERSION],
+    )
+    for sites in chunks:
+        versions = _chunk_rows(con, sites)
+        texts = _texts_at(con, "documents", set(zip(versions["_r"], versions["payload_sha256"], strict=True)))
+        payloads = versions["payload_sha256"].unique().tolist()
+        yield (
+            _diff_chunk,
+            shard,
+            versions.drop(columns="_r"),
+            texts,
+            _segments_of(con, payloads),
+            _practices_of(con, payloads),
+        )
+
+
+def _segments_of(con: duckdb.DuckDBPyConnection, payloads: list[str]) -> dict[str, dict[str, str]]:
+    """{payload: {segment id: text}} for these payloads of _shard_segments, read within their rowid range (a
+    payload whose rows are no longer all there, as rowids may move at a checkpoint, is read by key)."""
+    ranges = con.execute(
+        "SELECT payload_sha256, lo, hi, n FROM _shard_segments WHERE payload_sha256 IN (SELECT unnest(?))", [payloads]
+    ).fetchall()
+    if not ranges:
+        return {}
     segs: dict[str, dict[str, str]] = {}
-    for sha, sid, text in con.execute(
-        """SELECT payload_sha256, segment_id, text FROM segments s JOIN _v USING (payload_sha256)
-           WHERE s.extractor_version = ? AND s.rowid BETWEEN ? AND ?""",
-        [EXTRACTOR_VERSION, *_rowid_range(con, "segments", payloads)],
-    ).fetchall():
+    query = """SELECT payload_sha256, segment_id, text FROM segments
+               WHERE extractor_version = ? AND payload_sha256 IN (SELECT unnest(?)) {}"""
+    got = con.execute(
+        query.format("AND rowid BETWEEN ? AND ?"),
+        [EXTRACTOR_VERSION, [r[0] for r in ranges], min(r[1] for r in ranges), max(r[2] for r in ranges)],
+    ).fetchall()
+    for sha, sid, text in got:
         segs.setdefault(sha, {})[sid] = text
+    if short := [sha for sha, _, _, n in ranges if len(segs.get(sha, ())) != n]:
+        for sha in short:
+            segs.pop(sha, None)
+        for sha, sid, text in con.execute(query.format(""), [EXTRACTOR_VERSION, short]).fetchall():
+            segs.setdefault(sha, {})[sid] = text
+    return segs
+
+
+def _practices_of(con: duckdb.DuckDBPyConnection, payloads: list[str]) -> dict[str, set[str]]:
+    """{payload: the categories tagged in its segments} for these payloads of _shard_practices."""
     practices: dict[str, set[str]] = {}
     for sha, cat in con.execute(
-        """SELECT DISTINCT s.payload_sha256, p.category FROM segments s JOIN _v USING (payload_sha256)
-           JOIN segment_practices p ON p.text_sha256 = s.text_sha256 AND p.tagger = ? AND p.tagger_version = ?
-           WHERE s.extractor_version = ?""",
-        [tagger.name, tagger.version, EXTRACTOR_VERSION],
+        "SELECT payload_sha256, category FROM _shard_practices WHERE payload_sha256 IN (SELECT unnest(?))", [payloads]
     ).fetchall():
         practices.setdefault(sha, set()).add(cat)
-    con.unregister("_v")
-    return versions, texts, segs, practices
+    return practices
 
 
 def _diff_chunk(

@@ -106,15 +106,24 @@ def replace(
 
     `where` is SQL text with `?` placeholders and never holds values itself.
     """
-    table = TABLES[table_name]
-    df = frame(table, rows)
-    cols = ", ".join(table.column_names)
     with transaction(con):
-        con.execute(f"DELETE FROM {table.name}" + (f" WHERE {where}" if where else ""), list(params))
-        if len(df):
-            con.register("_incoming", df)
-            con.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM _incoming")
-            con.unregister("_incoming")
+        con.execute(f"DELETE FROM {TABLES[table_name].name}" + (f" WHERE {where}" if where else ""), list(params))
+        return _insert(con, TABLES[table_name], rows)
+
+
+def append(con: duckdb.DuckDBPyConnection, table_name: str, rows: Iterable[dict] | pd.DataFrame) -> int:
+    """Insert `rows` (one transaction)."""
+    with transaction(con):
+        return _insert(con, TABLES[table_name], rows)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: Table, rows: Iterable[dict] | pd.DataFrame) -> int:
+    df = frame(table, rows)
+    if len(df):
+        cols = ", ".join(table.column_names)
+        con.register("_incoming", df)
+        con.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM _incoming")
+        con.unregister("_incoming")
     return len(df)
 
 

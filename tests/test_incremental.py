@@ -87,6 +87,36 @@ def test_a_changed_document_regroups_versions(db: Path) -> None:
         assert "unchanged" not in steps.build_versions(con, [0])
 
 
+def test_versions_and_changes_loaded_job_by_job_survive_a_crash_mid_shard(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jobs of one site each, loaded as they come, give the rows one job per shard gives; a build killed after
+    loading part of a shard leaves the shard stale, and the next run replaces it whole (no row twice)."""
+    compared = ("policy_versions", "capture_versions", "version_changes")
+    tagger = RulesTagger()
+    with warehouse.connect(db) as con:
+        before = {t: rows for t, rows in table_rows(con).items() if t in compared}
+        assert all(before.values()) and len(HISTORY) >= 3
+        con.execute("DELETE FROM stage_state")
+        monkeypatch.setattr(steps, "SITE_CHUNK", 1)
+        load, loaded = steps._load_chunk, []
+
+        def killed_at_the_third_load(*args: object) -> None:
+            load(*args)
+            loaded.append(args[1])
+            if len(loaded) == 3:  # the first site's versions and links, then the second site's versions
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(steps, "_load_chunk", killed_at_the_third_load)
+        with pytest.raises(KeyboardInterrupt):
+            steps.build_versions(con, [0])
+        assert loaded == ["policy_versions", "capture_versions", "policy_versions"]
+        monkeypatch.setattr(steps, "_load_chunk", load)
+        assert steps.build_versions(con, [0])["sites"] == len(HISTORY)
+        assert steps.build_changes(con, tagger, [0])["changes"] > 0
+        assert {t: rows for t, rows in table_rows(con).items() if t in compared} == before
+
+
 def test_marts_and_publication_are_redone_only_after_a_load(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "published"
     with warehouse.connect(db) as con:
