@@ -10,6 +10,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from pipelines import warehouse
 from pipelines.warc import expand_paths
@@ -64,9 +65,7 @@ def build(
         else []
     )
     errors = [
-        f"{ev.step_key}: {ev.event_specific_data.error.message.strip().splitlines()[-1]}"
-        for ev in result.all_events
-        if ev.is_step_failure
+        f"{ev.step_key}: {_root_cause(ev.event_specific_data.error)}" for ev in result.all_events if ev.is_step_failure
     ]
     stages = {
         m.asset_key.to_user_string(): {k: v.value for k, v in m.metadata.items()}
@@ -96,3 +95,16 @@ def demo(out: Path) -> dict:
     files = write_sample(out / "sample")
     log.info("sample archive written: %s", files.warc)
     return build(out / "policy.duckdb", [files.warc], sources=files.sources)
+
+
+class _ErrorInfo(Protocol):  # dagster's SerializableErrorInfo, which this module does not import at load time
+    message: str
+    cause: _ErrorInfo | None
+
+
+def _root_cause(error: _ErrorInfo) -> str:
+    """The innermost error of a failed step, in one line: Dagster wraps it in an error of its own that names only
+    the step."""
+    while error.cause is not None:
+        error = error.cause
+    return " ".join(error.message.split())

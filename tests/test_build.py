@@ -99,3 +99,35 @@ def test_to_do_lists_hold_keys_and_texts_are_read_by_batch(tmp_path: Path) -> No
     assert [len(b) for b in batches] == [4, 4, 1]
     got = [pair for b in batches for pair in b]
     assert sorted(got) == sorted((k, f"text {k[1:]}") for _, k in todo)
+
+
+def test_a_documents_segments_are_read_by_key_when_its_rowid_range_is_stale(tmp_path: Path) -> None:
+    """The changes stage reads a document's segments within the rowid range noted per shard; a document whose
+    rows are no longer all in that range (rowids may move at a checkpoint) is read by key, whole."""
+    from pipelines import steps, warehouse
+    from pipelines.extract import EXTRACTOR_VERSION
+
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.executemany(
+            "INSERT INTO segments (payload_sha256, extractor_version, segment_id, position, text)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(doc, EXTRACTOR_VERSION, f"{doc}{i}", i, f"{doc} text {i}") for doc in "ab" for i in range(3)],
+        )
+        con.execute(
+            """CREATE TEMP TABLE _shard_segments AS SELECT payload_sha256, min(rowid) AS lo, max(rowid) AS hi,
+               count(*) AS n FROM segments GROUP BY 1"""
+        )
+        con.execute("UPDATE _shard_segments SET hi = lo + 1 WHERE payload_sha256 = 'b'")  # misses b's last row
+        got = steps._segments_of(con, ["a", "b"])
+    assert got == {doc: {f"{doc}{i}": f"{doc} text {i}" for i in range(3)} for doc in "ab"}
+
+
+def test_a_failed_step_is_reported_by_its_root_cause() -> None:
+    """Dagster wraps a step's error in one that names only the step; the build summary gives the cause."""
+    from dagster._utils.error import SerializableErrorInfo
+
+    from pipelines.build import _root_cause
+
+    cause = SerializableErrorInfo("OutOfMemoryException: could not allocate\n  block of size 256KB\n", [], "OOM")
+    wrapper = SerializableErrorInfo('Error occurred while executing op "marts":\n', [], "StepError", cause=cause)
+    assert _root_cause(wrapper) == "OutOfMemoryException: could not allocate block of size 256KB"
