@@ -137,47 +137,62 @@ def _warc_fingerprint(files: Sequence[Path], sources: Sources | None) -> str:
 
 
 def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shards: Sequence[int]) -> int:
-    """Replace the shards' captures with the staged rows; add payloads not yet known. One transaction."""
+    """Replace the shards' captures with the staged rows and add payloads not yet known, one transaction a shard.
+
+    Shard by shard, the window that picks one record per capture, the payloads' aggregate and the transaction's
+    own rows hold one shard's rows, not the archive's (loaded whole, they ran out of memory at 384,000 captures
+    under a 100 MB cap). A crash between shards leaves the stage's fingerprint unrecorded: the next run loads
+    every shard again.
+    """
     cols = ", ".join(TABLES["captures"].column_names)
-    where, params = _in_shards(shards)
-    with warehouse.transaction(con):
-        con.execute("CREATE OR REPLACE TEMP TABLE _staged AS SELECT * FROM read_parquet(?)", [files])
-        # A revisit takes the payload of a response with the same archive digest; of two records of one
-        # capture (url, time, digest) the first read wins, responses before revisits.
-        con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE _resolved AS
-            WITH resp AS (
-                SELECT digest, arg_min(payload_sha256, (file_no, ord)) AS sha FROM _staged
-                WHERE record_type <> 'revisit' AND payload_sha256 IS NOT NULL AND digest IS NOT NULL GROUP BY 1
+    # a view, not a table: each shard's statements stream the staged files rather than hold every row in memory
+    paths = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT * FROM read_parquet([{paths}])")
+    # A revisit takes the payload of a response with the same archive digest (of any shard); of two records of
+    # one capture (url, time, digest) the first read wins, responses before revisits.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _responses AS
+           SELECT digest, arg_min(payload_sha256, (file_no, ord)) AS sha FROM _staged
+           WHERE record_type <> 'revisit' AND payload_sha256 IS NOT NULL AND digest IS NOT NULL GROUP BY 1"""
+    )
+    n = 0
+    for shard in shards:
+        with warehouse.transaction(con):
+            con.execute("DELETE FROM captures WHERE shard = ?", [shard])
+            n += con.execute(
+                f"""
+                INSERT INTO captures ({cols})
+                SELECT {cols} FROM (
+                    SELECT s.* REPLACE (
+                        CASE WHEN s.record_type = 'revisit' THEN r.sha ELSE s.payload_sha256 END AS payload_sha256,
+                        CASE WHEN s.record_type <> 'revisit' THEN s.fetch_status
+                             WHEN s.status_code BETWEEN 300 AND 399 THEN 'redirect'
+                             WHEN s.status_code >= 400 THEN 'http_error'
+                             WHEN r.sha IS NOT NULL THEN 'ok' ELSE 'unavailable' END AS fetch_status)
+                    FROM _staged s LEFT JOIN _responses r ON s.record_type = 'revisit' AND r.digest = s.digest
+                    WHERE s.shard = ?
+                    QUALIFY row_number() OVER (PARTITION BY capture_id
+                                               ORDER BY s.record_type = 'revisit', file_no, ord) = 1
+                )
+                """,
+                [shard],
+            ).fetchone()[0]
+            # the shard's new payloads, described from all their records (a payload may recur in other shards)
+            con.execute(
+                """
+                INSERT INTO payloads (payload_sha256, n_bytes, content_type, first_captured_at, stored_at)
+                SELECT payload_sha256, any_value(n_bytes), arg_min(content_type, (file_no, ord)), min(captured_at),
+                       CAST(current_timestamp AT TIME ZONE 'UTC' AS TIMESTAMP)
+                FROM _staged s
+                WHERE record_type <> 'revisit' AND payload_sha256 IS NOT NULL
+                  AND payload_sha256 IN (SELECT payload_sha256 FROM captures WHERE shard = ?)
+                  AND NOT EXISTS (SELECT 1 FROM payloads p WHERE p.payload_sha256 = s.payload_sha256)
+                GROUP BY 1
+                """,
+                [shard],
             )
-            SELECT s.* REPLACE (
-                CASE WHEN s.record_type = 'revisit' THEN r.sha ELSE s.payload_sha256 END AS payload_sha256,
-                CASE WHEN s.record_type <> 'revisit' THEN s.fetch_status
-                     WHEN s.status_code BETWEEN 300 AND 399 THEN 'redirect'
-                     WHEN s.status_code >= 400 THEN 'http_error'
-                     WHEN r.sha IS NOT NULL THEN 'ok' ELSE 'unavailable' END AS fetch_status)
-            FROM _staged s LEFT JOIN resp r ON s.record_type = 'revisit' AND r.digest = s.digest
-            QUALIFY row_number() OVER (PARTITION BY capture_id
-                                       ORDER BY s.record_type = 'revisit', file_no, ord) = 1
-            """
-        )
-        con.execute(f"DELETE FROM captures WHERE {where}", params)
-        n = con.execute(f"INSERT INTO captures ({cols}) SELECT {cols} FROM _resolved").fetchone()[0]
-        con.execute(
-            """
-            INSERT INTO payloads (payload_sha256, n_bytes, content_type, first_captured_at, stored_at)
-            SELECT payload_sha256, any_value(n_bytes), arg_min(content_type, (file_no, ord)), min(captured_at),
-                   CAST(current_timestamp AT TIME ZONE 'UTC' AS TIMESTAMP)
-            FROM _staged s
-            WHERE record_type <> 'revisit' AND payload_sha256 IS NOT NULL
-              AND payload_sha256 IN (SELECT payload_sha256 FROM _resolved)
-              AND NOT EXISTS (SELECT 1 FROM payloads p WHERE p.payload_sha256 = s.payload_sha256)
-            GROUP BY 1
-            """
-        )
-        con.execute("DROP TABLE _staged")
-        con.execute("DROP TABLE _resolved")
+    con.execute("DROP VIEW _staged")
+    con.execute("DROP TABLE _responses")
     return n
 
 
