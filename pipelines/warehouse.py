@@ -106,9 +106,10 @@ def replace(
 
     `where` is SQL text with `?` placeholders and never holds values itself.
     """
+    table = TABLES[table_name]
     with transaction(con):
-        con.execute(f"DELETE FROM {TABLES[table_name].name}" + (f" WHERE {where}" if where else ""), list(params))
-        return _insert(con, TABLES[table_name], rows)
+        con.execute(f"DELETE FROM {table.name}" + (f" WHERE {where}" if where else ""), list(params))
+        return _insert(con, table, rows)
 
 
 def append(con: duckdb.DuckDBPyConnection, table_name: str, rows: Iterable[dict] | pd.DataFrame) -> int:
