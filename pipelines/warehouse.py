@@ -248,11 +248,16 @@ def run_models(con: duckdb.DuckDBPyConnection) -> list[str]:
 
     Staging models are views (cheap renames over base tables); marts are tables, computed once per build,
     because dashboards and analysts query them over and over and a view would redo the work on every read
-    (seconds per query at a million versions, against milliseconds for a table).
+    (seconds per query at a million versions, against milliseconds for a table). A staging model whose header
+    says `-- materialized: table, batched by <table>.<column>` is a table too, built a batch at a time
+    (`_create_batched`): one that every mart joins and that is too big to compute in one statement within a
+    fixed memory limit.
     """
     names = []
     for path in model_files():
-        name, kind = path.stem, "TABLE" if path.parent.name == "marts" else "VIEW"
+        name, sql = path.stem, path.read_text()
+        batched = _BATCHED.search(sql)
+        kind = "TABLE" if batched or path.parent.name == "marts" else "VIEW"
         existing = con.execute(
             "SELECT 'VIEW' FROM duckdb_views() WHERE view_name = ? AND NOT internal "
             "UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE table_name = ?",
@@ -260,9 +265,35 @@ def run_models(con: duckdb.DuckDBPyConnection) -> list[str]:
         ).fetchone()
         if existing and existing[0] != kind:
             con.execute(f"DROP {existing[0]} {name}")  # a model that changed kind since the last build
-        con.execute(f"CREATE OR REPLACE {kind} {name} AS\n{path.read_text()}")
+        if batched:
+            _create_batched(con, name, sql, *batched.groups())
+        else:
+            con.execute(f"CREATE OR REPLACE {kind} {name} AS\n{sql}")
         names.append(name)
     return names
+
+
+_BATCHED = re.compile(r"^-- materialized: table, batched by (\w+)\.(\w+)\s*$", re.M)
+# Rows of the batching table per batch. What a batch holds in memory scales with it, not with the warehouse;
+# each batch rescans the tables it joins, so fewer, bigger batches are faster while they fit.
+MODEL_BATCH_ROWS = 20_000
+
+
+def _create_batched(con: duckdb.DuckDBPyConnection, name: str, sql: str, table: str, column: str) -> None:
+    """Create table `name` from `sql` a batch of `column` values at a time: each batch holds the values whose
+    rows in `table` add up to about MODEL_BATCH_ROWS, and the query is filtered on its own `column` output
+    (DuckDB pushes that filter down to `table`'s scan, through joins and group keys). A value's rows are never
+    split across batches, so a model grouped by `column` comes out the same as in one statement."""
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM (\n{sql}\n) LIMIT 0")
+    batches = con.execute(
+        f"SELECT min({column}), max({column}) FROM ("
+        f"  SELECT {column}, sum(n) OVER (ORDER BY {column}) // ? AS batch"
+        f"  FROM (SELECT {column}, count(*) AS n FROM {table} GROUP BY {column})"
+        ") GROUP BY batch ORDER BY batch",
+        [MODEL_BATCH_ROWS],
+    ).fetchall()
+    for lo, hi in batches:
+        con.execute(f"INSERT INTO {name} SELECT * FROM (\n{sql}\n) WHERE {column} BETWEEN ? AND ?", [lo, hi])
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -126,3 +126,28 @@ def test_current_document_is_the_newest_extractor_version_compared_as_numbers(tm
         warehouse.run_models(con)
         got = con.execute("SELECT payload_sha256, text FROM stg_documents_current ORDER BY 1").fetchall()
     assert got == [("p1", "new"), ("p2", "only")]
+
+
+def test_a_model_built_site_batch_by_site_batch_equals_one_built_in_one_statement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stg_version_practices is built a batch of sites at a time, to fit a fixed memory limit: one site per batch
+    must give every model exactly the rows that one batch for all sites gives (no site lost or counted twice)."""
+    db = build_warehouse(tmp_path / "w.duckdb")
+    tables = [p.stem for p in warehouse.model_files() if p.parent.name == "marts"] + ["stg_version_practices"]
+    with warehouse.connect(db) as c:
+        n_sites = c.execute("SELECT count(DISTINCT site_id) FROM policy_versions").fetchone()[0]
+        assert n_sites >= 3
+        monkeypatch.setattr(warehouse, "MODEL_BATCH_ROWS", 10**9)
+        warehouse.run_models(c)
+        for t in tables:
+            c.execute(f"CREATE TABLE one_{t} AS SELECT * FROM {t}")
+        monkeypatch.setattr(warehouse, "MODEL_BATCH_ROWS", 1)
+        warehouse.run_models(c)
+        assert c.execute("SELECT count(*) FROM stg_version_practices").fetchone()[0] > n_sites
+        for t in tables:
+            extra, missing = (
+                c.execute(f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})").fetchone()[0]
+                for a, b in ((t, f"one_{t}"), (f"one_{t}", t))
+            )
+            assert (extra, missing) == (0, 0), t

@@ -2,6 +2,9 @@
 -- Columns: version_id, site_id, category, tagger, tagger_version, n_segments (segments with the tag),
 -- max_score. The one staging model that joins: tags are stored per segment text, and a version is a
 -- payload, so this lookup is what every mart needs to read practices per version.
+-- A table, not a view: five marts read it, and in one statement the join holds every version's segments in
+-- memory (it ran out of a 100 MB DuckDB limit at 384,000 captures). Built a batch of sites at a time:
+-- materialized: table, batched by policy_versions.site_id
 select
     v.version_id,
     v.site_id,
