@@ -3,8 +3,8 @@
 Fills a fresh warehouse with N policy versions (default 1,000,000: 125,000 sites x 8 versions, about the size
 of the best-known longitudinal corpus), their documents, segments (4 per version), practice tags (over a
 pool of distinct segment texts, as tags are keyed by text) and version changes; creates the SQL models of
-sql/ as the build does (warehouse.run_models: staging views, mart tables) and prints how long that took;
-then runs the typical queries of docs/queries.md and the marts `--repeat` times each and prints p50 / p95 in ms.
+sql/ as the build does (warehouse.run_models) and prints how long that took; then runs the typical queries of
+docs/queries.md and the marts `--repeat` times each and prints p50 / p95 in ms.
 
     uv run python -m bench.bench_queries                     # 1M versions
     uv run python -m bench.bench_queries --versions 100000 --repeat 10

@@ -3,6 +3,9 @@
 -- version_in_force (version in force on 31 December: the latest first seen by then, null before the first),
 -- status: 'policy' (a policy was captured that year), 'no_policy' (captured, but no capture was a policy),
 -- 'gap' (no capture at all that year; version_in_force is then carried over, not observed).
+-- Built a batch of sites at a time: it joins every capture to its version, which in one statement needs memory
+-- in proportion to the archive.
+-- materialized: table, batched by captures.site_id
 with captures as (select * from stg_captures),
 capture_versions as (select * from stg_capture_versions),
 versions as (select * from stg_policy_versions),

@@ -2,6 +2,9 @@
 -- first version seen anywhere to the last, and every site whose first version was seen by the end of it.
 -- Columns: year, site_id, version_id and payload_sha256 of the version in force on 31 December of that year
 -- (the latest one first seen by then). The shared base of the by-year marts.
+-- A table (a row per site and year: the biggest staging model after the practices), built a batch of sites at
+-- a time, like stg_version_practices:
+-- materialized: table, batched by policy_versions.site_id
 with versions as (select * from stg_policy_versions),
 years as (
     select unnest(range(cast(min(year(valid_from)) as integer), cast(max(year(valid_from)) as integer) + 1))
