@@ -248,10 +248,10 @@ def run_models(con: duckdb.DuckDBPyConnection) -> list[str]:
 
     Staging models are views (cheap renames over base tables); marts are tables, computed once per build,
     because dashboards and analysts query them over and over and a view would redo the work on every read
-    (seconds per query at a million versions, against milliseconds for a table). A staging model whose header
-    says `-- materialized: table, batched by <table>.<column>` is a table too, built a batch at a time
-    (`_create_batched`): one that every mart joins and that is too big to compute in one statement within a
-    fixed memory limit.
+    (seconds per query at a million versions, against milliseconds for a table). A model whose header says
+    `-- materialized: table, batched by <table>.<column>` is a table built a batch of `<column>` values at a
+    time (`_create_batched`): one whose joins, in one statement, would need memory in proportion to the
+    archive.
     """
     names = []
     for path in model_files():
