@@ -145,7 +145,8 @@ def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shar
     every shard again.
     """
     cols = ", ".join(TABLES["captures"].column_names)
-    # a view, not a table: each shard's statements stream the staged files rather than hold every row in memory
+    # a view, not a table: each shard's statements stream the staged files rather than hold every row in memory.
+    # The paths (our own staging files, quoted) are the one value written into SQL text: a view takes no parameters.
     paths = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT * FROM read_parquet([{paths}])")
     # A revisit takes the payload of a response with the same archive digest (of any shard); of two records of
