@@ -8,7 +8,10 @@ from assets import checks
 from assets.common import result, specs
 from assets.partitions import BATCHED, SHARDS, shard_numbers
 from assets.resources import PolicyHistory
-from pipelines import steps, warehouse
+from pipelines.archive.stage import load_captures
+from pipelines.practices.stage import tag_segments
+from pipelines.text.stage import extract_documents, segment_documents
+from pipelines.warehouse import tables
 
 COMMON = {"partitions_def": SHARDS, "backfill_policy": BATCHED, "group_name": "documents"}
 
@@ -21,8 +24,8 @@ COMMON = {"partitions_def": SHARDS, "backfill_policy": BATCHED, "group_name": "d
 )
 def captures(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
     started, shards = time.monotonic(), shard_numbers(context)
-    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
-        stats = steps.load_captures(
+    with tables.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = load_captures(
             con, policy_history.store, policy_history.archives(), policy_history.sources(), shards, pool
         )
         return result(con, stats, [checks.CAPTURES_RESOLVED, checks.CAPTURES_KEY_UNIQUE], started)
@@ -37,8 +40,8 @@ def captures(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -
 )
 def documents(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()
-    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
-        stats = steps.extract_documents(con, policy_history.store, shard_numbers(context), pool)
+    with tables.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = extract_documents(con, policy_history.store, shard_numbers(context), pool)
         return result(con, stats, [checks.DOCUMENTS_HAVE_STATUS], started)
 
 
@@ -51,8 +54,8 @@ def documents(context: dg.AssetExecutionContext, policy_history: PolicyHistory) 
 )
 def segments(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()
-    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
-        stats = steps.segment_documents(con, shard_numbers(context), pool)
+    with tables.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = segment_documents(con, shard_numbers(context), pool)
         return result(con, stats, [checks.SEGMENT_IDS_UNIQUE], started)
 
 
@@ -64,6 +67,6 @@ def segments(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -
 )
 def segment_practices(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()
-    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
-        stats = steps.tag_segments(con, policy_history.tagger(), shard_numbers(context), pool)
+    with tables.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = tag_segments(con, policy_history.tagger(), shard_numbers(context), pool)
         return result(con, stats, started=started)

@@ -9,8 +9,9 @@ from assets.common import result, specs
 from assets.documents import COMMON, segment_practices
 from assets.partitions import shard_numbers
 from assets.resources import PolicyHistory
-from pipelines import steps, warehouse
-from pipelines.publish import publish, published_dir
+from pipelines.history.stage import build_changes, build_versions
+from pipelines.warehouse import models, tables
+from pipelines.warehouse.publish import publish, published_dir
 
 
 @dg.asset(
@@ -22,8 +23,8 @@ from pipelines.publish import publish, published_dir
 )
 def policy_versions(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()
-    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
-        stats = steps.build_versions(con, shard_numbers(context), pool)
+    with tables.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = build_versions(con, shard_numbers(context), pool)
         return result(con, stats, [checks.ONE_CURRENT_VERSION, checks.VERSION_WINDOWS_ORDERED], started)
 
 
@@ -35,8 +36,8 @@ def policy_versions(context: dg.AssetExecutionContext, policy_history: PolicyHis
 )
 def version_changes(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()
-    with warehouse.connect(policy_history.db_path) as con, policy_history.pool() as pool:
-        stats = steps.build_changes(con, policy_history.tagger(), shard_numbers(context), pool)
+    with tables.connect(policy_history.db_path) as con, policy_history.pool() as pool:
+        stats = build_changes(con, policy_history.tagger(), shard_numbers(context), pool)
         return result(con, stats, started=started)
 
 
@@ -48,8 +49,8 @@ def version_changes(context: dg.AssetExecutionContext, policy_history: PolicyHis
 )
 def marts(policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()
-    with warehouse.connect(policy_history.db_path) as con:
-        names = warehouse.build_models(con)  # None: built from this very data and SQL already
+    with tables.connect(policy_history.db_path) as con:
+        names = models.build_models(con)  # None: built from this very data and SQL already
         counts = {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names or []}
         return result(con, counts if names is not None else {"unchanged": 1}, started=started)
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.steps import N_SHARDS
+from pipelines.runtime.shards import N_SHARDS
 
 SHARDS = dg.StaticPartitionsDefinition([f"{i:02d}" for i in range(N_SHARDS)])
 # Many shards per run: 100,000 sites never mean 100,000 runs.

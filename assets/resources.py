@@ -7,10 +7,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.sources import Sources, load_sources
-from pipelines.steps import Paths, Pool, compute_pool
-from pipelines.store import RawStore
+from pipelines.archive.sources import Sources, load_sources
+from pipelines.archive.store import RawStore
+from pipelines.runtime.pool import Pool, compute_pool
 from pipelines.tag import Tagger, load_tagger
+from pipelines.warehouse.tables import Paths
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO / "warehouse" / "policy.duckdb"

@@ -3,7 +3,7 @@
 Fills a fresh warehouse with N policy versions (default 1,000,000: 125,000 sites x 8 versions, about the size
 of the best-known longitudinal corpus), their documents, segments (4 per version), practice tags (over a
 pool of distinct segment texts, as tags are keyed by text) and version changes; creates the SQL models of
-sql/ as the build does (warehouse.run_models) and prints how long that took; then runs the typical queries of
+sql/ as the build does (models.run_models) and prints how long that took; then runs the typical queries of
 docs/queries.md and the marts `--repeat` times each and prints p50 / p95 in ms.
 
     uv run python -m bench.bench_queries                     # 1M versions
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import warehouse
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.tag import OPP115_CATEGORIES
+from pipelines.warehouse import models, tables
 
 VERSIONS_PER_SITE = 8
 SEGMENTS_PER_VERSION = 4
@@ -154,17 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-queries-") as tmp:
         db = args.db or Path(tmp) / "policy.duckdb"
-        with warehouse.connect(db) as con:
+        with tables.connect(db) as con:
             secs = fill(con, args.versions)
             started = time.monotonic()
-            models = warehouse.run_models(con)
+            built_models = models.run_models(con)
             built = time.monotonic() - started
             n = con.execute("SELECT count(*), count(DISTINCT site_id) FROM policy_versions").fetchone()
             segs = con.execute("SELECT count(*) FROM segments").fetchone()[0]
             tags = con.execute("SELECT count(*) FROM segment_practices").fetchone()[0]
             print(
                 f"warehouse: {n[0]} policy_versions of {n[1]} sites, {segs} segments, {tags} tags; "
-                f"generated in {secs:.1f} s; {len(models)} models built in {built:.1f} s"
+                f"generated in {secs:.1f} s; {len(built_models)} models built in {built:.1f} s"
             )
             sites = [
                 r[0]

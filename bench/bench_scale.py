@@ -32,13 +32,14 @@ import duckdb
 import psutil
 
 from bench.make_archive import make_archive
+from pipelines.archive.store import RawStore
 from pipelines.build import build
 from pipelines.extract import decode, extract, tuned
-from pipelines.steps import EXTRACT_BATCH, compute_pool
-from pipelines.store import RawStore
-from pipelines.warehouse import memory_limit
+from pipelines.runtime.pool import compute_pool
+from pipelines.text.stage import EXTRACT_BATCH
+from pipelines.warehouse.tables import memory_limit
 
-# The distinct payloads a build extracts: those of ok captures (what steps.extract_documents reads).
+# The distinct payloads a build extracts: those of ok captures (what extract_documents reads).
 PAYLOADS_SQL = """
     SELECT p.payload_sha256, p.content_type FROM payloads p
     WHERE p.payload_sha256 IN (SELECT payload_sha256 FROM captures WHERE fetch_status = 'ok') ORDER BY 1
@@ -85,7 +86,7 @@ def trafilatura_alone(db: Path, store: Path) -> tuple[float, int]:
         todo = con.execute(PAYLOADS_SQL).fetchall()
     batches = [todo[i : i + EXTRACT_BATCH] for i in range(0, len(todo), EXTRACT_BATCH)]
     started = time.monotonic()
-    with compute_pool() as pool:  # the same pool steps.extract_documents uses (pool start-up included, as there)
+    with compute_pool() as pool:  # the same pool extract_documents uses (pool start-up included, as there)
         list(pool.run(_call, ((_trafilatura_batch, str(store), b) for b in batches)))
     return time.monotonic() - started, len(todo)
 

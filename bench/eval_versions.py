@@ -31,7 +31,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from pipelines.classify import POLICY_THRESHOLD, policy_score
 from pipelines.extract import EXTRACTOR_VERSION, extract
-from pipelines.versions import group_versions
+from pipelines.history.versions import group_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ota-dating"

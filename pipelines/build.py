@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from pipelines import warehouse
-from pipelines.warc import expand_paths
+from pipelines.archive.warc import expand_paths
+from pipelines.warehouse import tables
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def build(
         warnings.simplefilter("ignore", dg.BetaWarning)  # backfill_policy is beta; nothing a user can act on
         from assets.definitions import ALL_ASSETS, all_shards_tags
         from assets.resources import PolicyHistory
-    from pipelines.sources import load_sources
+    from pipelines.archive.sources import load_sources
 
     files = expand_paths(warc_paths)  # fail early, with one line, on a missing path
     cdx = bool(sources and load_sources(sources).cdx)
@@ -71,8 +71,8 @@ def build(
         m.asset_key.to_user_string(): {k: v.value for k, v in m.metadata.items()}
         for m in (e.event_specific_data.materialization for e in result.get_asset_materialization_events())
     }
-    with warehouse.connect(db) as con:
-        counts = warehouse.table_counts(con)
+    with tables.connect(db) as con:
+        counts = tables.table_counts(con)
     published = stages.get("published", {})  # absent when a step upstream failed: the old copy stays
     return {
         "ok": result.success and not errors,

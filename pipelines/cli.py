@@ -121,7 +121,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from pipelines.schema import markdown_doc
+    from pipelines.warehouse.schema import markdown_doc
 
     print(markdown_doc())
     return 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pywb_server import PywbServer, make_corpus, pywb_venv, shared_pywb
 
-from pipelines.cdx import CdxClient
-from pipelines.http import PoliteClient
+from pipelines.archive.cdx import CdxClient
+from pipelines.archive.http import PoliteClient
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import textstat
 
-from pipelines import steps, warehouse
 from pipelines.dates import stated_date
 from pipelines.extract import EXTRACTOR_VERSION, text_hash
+from pipelines.history.stage import build_changes, build_versions
+from pipelines.practices.stage import tag_segments
 from pipelines.tag import RulesTagger
+from pipelines.text.stage import segment_documents
+from pipelines.warehouse import models, tables
 
 INTRO = "# Privacy Policy\n\nThis privacy policy describes how {site} handles your information.\n\n"
 COLLECT = "## Collection\n\nWe collect your name and email address when you create an account.\n\n"
@@ -93,14 +96,14 @@ def build_warehouse(db: Path, history: dict[str, list[tuple[datetime, str]]] = H
                 "word_count": len(text.split()),
                 "fk_grade": textstat.flesch_kincaid_grade(text),
             }
-    with warehouse.connect(db) as con:
-        warehouse.replace(con, "captures", captures)
-        warehouse.upsert(con, "payloads", list(payloads.values()))
-        warehouse.upsert(con, "documents", list(documents.values()))
+    with tables.connect(db) as con:
+        tables.replace(con, "captures", captures)
+        tables.upsert(con, "payloads", list(payloads.values()))
+        tables.upsert(con, "documents", list(documents.values()))
         tagger = RulesTagger()
-        steps.segment_documents(con, [0])
-        steps.tag_segments(con, tagger, [0])
-        steps.build_versions(con, [0])
-        steps.build_changes(con, tagger, [0])
-        warehouse.run_models(con)
+        segment_documents(con, [0])
+        tag_segments(con, tagger, [0])
+        build_versions(con, [0])
+        build_changes(con, tagger, [0])
+        models.run_models(con)
     return db

@@ -70,12 +70,12 @@ def test_build_materializes_every_table_and_is_idempotent(tmp_path: Path) -> Non
 
 
 def test_long_stages_log_their_progress(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    from pipelines import steps
+    from pipelines.runtime import staging
 
-    monkeypatch.setattr(steps, "PROGRESS_SECONDS", 0.0)
+    monkeypatch.setattr(staging, "PROGRESS_SECONDS", 0.0)
     batches = [{"rows": 32}, {"rows": 32}, {"rows": 6}]
-    with caplog.at_level(logging.INFO, logger="pipelines.steps"):
-        assert list(steps._with_progress(iter(batches), "documents", 70, 32)) == batches
+    with caplog.at_level(logging.INFO, logger="pipelines.runtime.staging"):
+        assert list(staging.with_progress(iter(batches), "documents", 70, 32)) == batches
     lines = [r.getMessage() for r in caplog.records]
     assert lines[0].startswith("documents: 32 of 70 (46%)") and lines[-1].startswith("documents: 70 of 70 (100%)")
 
@@ -83,9 +83,10 @@ def test_long_stages_log_their_progress(monkeypatch: pytest.MonkeyPatch, caplog:
 def test_to_do_lists_hold_keys_and_texts_are_read_by_batch(tmp_path: Path) -> None:
     """The segments and tags stages list keys only and read texts a batch at a time, by rowid range; a rowid
     that no longer holds its key (rowids may move at a checkpoint) is looked up by key, never paired wrongly."""
-    from pipelines import steps, warehouse
+    from pipelines.runtime import staging
+    from pipelines.warehouse import tables
 
-    with warehouse.connect(tmp_path / "w.duckdb") as con:
+    with tables.connect(tmp_path / "w.duckdb") as con:
         con.executemany(
             "INSERT INTO segments (text_sha256, text) VALUES (?, ?)", [(f"k{i}", f"text {i}") for i in range(10)]
         )
@@ -95,7 +96,7 @@ def test_to_do_lists_hold_keys_and_texts_are_read_by_batch(tmp_path: Path) -> No
         todo.sort()
         con.execute("CREATE TEMP TABLE _todo (_i BIGINT, c0 BIGINT, c1 VARCHAR)")
         con.executemany("INSERT INTO _todo VALUES (?, ?, ?)", [(i + 1, r, k) for i, (r, k) in enumerate(todo)])
-        batches = list(steps._with_texts(con, "segments", 4))
+        batches = list(staging.with_texts(con, "segments", 4))
     assert [len(b) for b in batches] == [4, 4, 1]
     got = [pair for b in batches for pair in b]
     assert sorted(got) == sorted((k, f"text {k[1:]}") for _, k in todo)
@@ -104,10 +105,11 @@ def test_to_do_lists_hold_keys_and_texts_are_read_by_batch(tmp_path: Path) -> No
 def test_a_documents_segments_are_read_by_key_when_its_rowid_range_is_stale(tmp_path: Path) -> None:
     """The changes stage reads a document's segments within the rowid range noted per shard; a document whose
     rows are no longer all in that range (rowids may move at a checkpoint) is read by key, whole."""
-    from pipelines import steps, warehouse
     from pipelines.extract import EXTRACTOR_VERSION
+    from pipelines.history import stage
+    from pipelines.warehouse import tables
 
-    with warehouse.connect(tmp_path / "w.duckdb") as con:
+    with tables.connect(tmp_path / "w.duckdb") as con:
         con.executemany(
             "INSERT INTO segments (payload_sha256, extractor_version, segment_id, position, text)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -118,7 +120,7 @@ def test_a_documents_segments_are_read_by_key_when_its_rowid_range_is_stale(tmp_
                count(*) AS n FROM segments GROUP BY 1"""
         )
         con.execute("UPDATE _shard_segments SET hi = lo + 1 WHERE payload_sha256 = 'b'")  # misses b's last row
-        got = steps._segments_of(con, ["a", "b"])
+        got = stage._segments_of(con, ["a", "b"])
     assert got == {doc: {f"{doc}{i}": f"{doc} text {i}" for i in range(3)} for doc in "ab"}
 
 

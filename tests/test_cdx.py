@@ -10,8 +10,8 @@ from archive_fixtures import fast_client, pywb  # noqa: F401 (fixture)
 from fault_proxy import FaultConfig, FaultProxy
 from pywb_server import MANIFEST
 
-from pipelines.cdx import CdxClient, CdxFormatError, parse_cdx
-from pipelines.http import PermanentError, PoliteClient, TransientError, parse_retry_after
+from pipelines.archive.cdx import CdxClient, CdxFormatError, parse_cdx
+from pipelines.archive.http import PermanentError, PoliteClient, TransientError, parse_retry_after
 
 IA_JSON = """[["urlkey","timestamp","original","mimetype","statuscode","digest","length"],
 ["com,example)/privacy","20150101000000","http://www.example.com/privacy","text/html","200","VWKD45USCLJKOHJMXVIVE6V24CBSIYEO","340"],

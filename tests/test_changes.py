@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from pipelines.changes import diff_segments, diff_versions
+from pipelines.history.changes import diff_segments, diff_versions
 
 
 def test_diff_counts_on_a_constructed_pair() -> None:

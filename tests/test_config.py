@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.archive.sources import SourcesError, load_sources, url_key
 from pipelines.sample import write_sample
-from pipelines.sources import SourcesError, load_sources, url_key
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 
@@ -40,10 +40,10 @@ def test_bad_sources_files_fail_with_a_clear_message(tmp_path: Path, text: str, 
 
 
 def test_warehouse_memory_limit_is_bounded_and_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipelines import warehouse
+    from pipelines.warehouse import tables
 
     def limit() -> float:
-        with warehouse.connect(tmp_path / "w.duckdb") as con:
+        with tables.connect(tmp_path / "w.duckdb") as con:
             number, unit = con.execute("select current_setting('memory_limit')").fetchone()[0].split()
         return float(number) * 1024 ** ["KiB", "MiB", "GiB", "TiB"].index(unit)
 

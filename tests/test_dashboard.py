@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from synthetic import COLLECT, GDPR, HISTORY, policy
 
-from pipelines.publish import publish
+from pipelines.warehouse.publish import publish
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from archive_fixtures import fast_client, pywb  # noqa: F401 (fixture)
 
-from pipelines.discover import discover_policy_urls, policy_links
-from pipelines.fetch import ingest_cdx
-from pipelines.sources import Site, Sources
-from pipelines.store import RawStore
+from pipelines.archive.discover import discover_policy_urls, policy_links
+from pipelines.archive.fetch import ingest_cdx
+from pipelines.archive.sources import Site, Sources
+from pipelines.archive.store import RawStore
 
 HOME = b"""<html><body><a href="javascript:privacy()">Privacy Policy</a>
 <a href="/account/privacy">Privacy settings</a><a href="/help">Help</a>

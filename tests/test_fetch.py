@@ -10,10 +10,11 @@ from archive_fixtures import fast_client, pywb  # noqa: F401 (fixture)
 from fault_proxy import FaultConfig, FaultProxy
 from pywb_server import MANIFEST, POLICY
 
-from pipelines.cdx import CdxRow
-from pipelines.fetch import FetchFailed, FetchIndex, fetch_capture, ingest_cdx, sha1_base32
-from pipelines.sources import Site, Sources
-from pipelines.store import RawStore, sha256
+from pipelines.archive.cdx import CdxRow
+from pipelines.archive.fetch import ingest_cdx
+from pipelines.archive.replay import FetchFailed, FetchIndex, fetch_capture, sha1_base32
+from pipelines.archive.sources import Site, Sources
+from pipelines.archive.store import RawStore, sha256
 
 SOURCES = Sources(
     [

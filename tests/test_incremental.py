@@ -9,12 +9,16 @@ import duckdb
 import pytest
 from synthetic import COLLECT, GDPR, HISTORY, build_warehouse, policy
 
-from pipelines import steps, warehouse
+from pipelines.archive.store import RawStore
 from pipelines.extract import EXTRACTOR_VERSION, text_hash
-from pipelines.publish import publish
-from pipelines.schema import TABLES
-from pipelines.store import RawStore
+from pipelines.history import stage as history_stage
+from pipelines.history.stage import build_changes, build_versions
+from pipelines.practices.stage import tag_segments
 from pipelines.tag import RulesTagger
+from pipelines.text.stage import extract_documents, segment_documents
+from pipelines.warehouse import models, tables
+from pipelines.warehouse.publish import publish
+from pipelines.warehouse.schema import TABLES
 
 SITE = next(iter(HISTORY))
 
@@ -37,13 +41,13 @@ def db(built: Path, tmp_path: Path) -> Path:
 def test_rerun_with_nothing_new_does_no_work(db: Path, tmp_path: Path) -> None:
     empty_store = RawStore(tmp_path / "no-payloads-here")  # extraction would fail reading it
     tagger = RulesTagger()
-    with warehouse.connect(db) as con:
+    with tables.connect(db) as con:
         before = table_rows(con)
-        assert steps.extract_documents(con, empty_store, [0])["extracted"] == 0
-        assert steps.segment_documents(con, [0])["documents"] == 0
-        assert steps.tag_segments(con, tagger, [0])["texts_tagged"] == 0
-        assert steps.build_versions(con, [0]).get("unchanged") == 1
-        assert steps.build_changes(con, tagger, [0]).get("unchanged") == 1
+        assert extract_documents(con, empty_store, [0])["extracted"] == 0
+        assert segment_documents(con, [0])["documents"] == 0
+        assert tag_segments(con, tagger, [0])["texts_tagged"] == 0
+        assert build_versions(con, [0]).get("unchanged") == 1
+        assert build_changes(con, tagger, [0]).get("unchanged") == 1
         assert table_rows(con) == before
 
 
@@ -52,39 +56,39 @@ def test_a_new_capture_recomputes_only_what_it_touches(db: Path) -> None:
     text = policy(SITE, 2024, COLLECT, GDPR) + "\n\nWe now also keep a record of your consent choices for 24 months."
     sha = text_hash(text + "payload")
     when = datetime(2024, 6, 1)
-    with warehouse.connect(db) as con:
+    with tables.connect(db) as con:
         n_versions = con.execute("SELECT count(*) FROM policy_versions").fetchone()[0]
         n_texts = con.execute("SELECT count(*) FROM tagged_texts").fetchone()[0]
-        warehouse.upsert(
+        tables.upsert(
             con,
             "captures",
             [{"capture_id": sha, "site_id": SITE, "url": f"https://{SITE}.example/privacy", "captured_at": when,
               "payload_sha256": sha, "fetch_status": "ok", "record_type": "response", "shard": 0}],
         )  # fmt: skip
-        warehouse.upsert(
+        tables.upsert(
             con,
             "documents",
             [{"payload_sha256": sha, "extractor_version": EXTRACTOR_VERSION, "status": "ok", "text": text,
               "text_sha256": text_hash(text), "is_policy": True, "word_count": len(text.split())}],
         )  # fmt: skip
-        assert steps.segment_documents(con, [0])["documents"] == 1
-        tagged = steps.tag_segments(con, tagger, [0])["texts_tagged"]
+        assert segment_documents(con, [0])["documents"] == 1
+        tagged = tag_segments(con, tagger, [0])["texts_tagged"]
         # only texts never seen before: the new paragraph, not the ones the site's earlier versions share
         assert 1 <= tagged < n_texts
-        assert "unchanged" not in steps.build_versions(con, [0])
-        assert "unchanged" not in steps.build_changes(con, tagger, [0])
+        assert "unchanged" not in build_versions(con, [0])
+        assert "unchanged" not in build_changes(con, tagger, [0])
         assert con.execute("SELECT count(*) FROM policy_versions").fetchone()[0] == n_versions + 1
         assert con.execute("SELECT is_current FROM policy_versions WHERE payload_sha256 = ?", [sha]).fetchone()[0]
         # and a second pass over the same inputs does nothing again
-        assert steps.build_versions(con, [0]).get("unchanged") == 1
+        assert build_versions(con, [0]).get("unchanged") == 1
 
 
 def test_a_changed_document_regroups_versions(db: Path) -> None:
-    with warehouse.connect(db) as con:
-        assert steps.build_versions(con, [0]).get("unchanged") == 1
+    with tables.connect(db) as con:
+        assert build_versions(con, [0]).get("unchanged") == 1
         con.execute("UPDATE documents SET stated_date = DATE '2001-01-01' WHERE payload_sha256 = "
                     "(SELECT min(payload_sha256) FROM documents)")  # fmt: skip
-        assert "unchanged" not in steps.build_versions(con, [0])
+        assert "unchanged" not in build_versions(con, [0])
 
 
 def test_versions_and_changes_loaded_job_by_job_survive_a_crash_mid_shard(
@@ -94,12 +98,12 @@ def test_versions_and_changes_loaded_job_by_job_survive_a_crash_mid_shard(
     loading part of a shard leaves the shard stale, and the next run replaces it whole (no row twice)."""
     compared = ("policy_versions", "capture_versions", "version_changes")
     tagger = RulesTagger()
-    with warehouse.connect(db) as con:
+    with tables.connect(db) as con:
         before = {t: rows for t, rows in table_rows(con).items() if t in compared}
         assert all(before.values()) and len(HISTORY) >= 3
         con.execute("DELETE FROM stage_state")
-        monkeypatch.setattr(steps, "SITE_CHUNK", 1)
-        load, loaded = steps._load_chunk, []
+        monkeypatch.setattr(history_stage, "SITE_CHUNK", 1)
+        load, loaded = history_stage._load_chunk, []
 
         def killed_at_the_third_load(*args: object) -> None:
             load(*args)
@@ -107,37 +111,37 @@ def test_versions_and_changes_loaded_job_by_job_survive_a_crash_mid_shard(
             if len(loaded) == 3:  # the first site's versions and links, then the second site's versions
                 raise KeyboardInterrupt
 
-        monkeypatch.setattr(steps, "_load_chunk", killed_at_the_third_load)
+        monkeypatch.setattr(history_stage, "_load_chunk", killed_at_the_third_load)
         with pytest.raises(KeyboardInterrupt):
-            steps.build_versions(con, [0])
+            build_versions(con, [0])
         assert loaded == ["policy_versions", "capture_versions", "policy_versions"]
-        monkeypatch.setattr(steps, "_load_chunk", load)
-        assert steps.build_versions(con, [0])["sites"] == len(HISTORY)
-        assert steps.build_changes(con, tagger, [0])["changes"] > 0
+        monkeypatch.setattr(history_stage, "_load_chunk", load)
+        assert build_versions(con, [0])["sites"] == len(HISTORY)
+        assert build_changes(con, tagger, [0])["changes"] > 0
         assert {t: rows for t, rows in table_rows(con).items() if t in compared} == before
 
 
 def test_marts_and_publication_are_redone_only_after_a_load(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "published"
-    with warehouse.connect(db) as con:
-        warehouse.build_models(con)  # the fixture's warehouse has its models; this records what they were built from
-        assert warehouse.build_models(con) is None
+    with tables.connect(db) as con:
+        models.build_models(con)  # the fixture's warehouse has its models; this records what they were built from
+        assert models.build_models(con) is None
     first = publish(db, out)
     assert not first["unchanged"]
     board = (out / "dashboard.html").stat().st_mtime_ns
     again = publish(db, out)
     assert again["unchanged"] and again["exported"] == first["exported"]
     assert (out / "dashboard.html").stat().st_mtime_ns == board  # nothing rewritten
-    with warehouse.connect(db) as con:
+    with tables.connect(db) as con:
         # a load (here: one more version-less capture) moves the data generation: models and publication follow
-        warehouse.upsert(
+        tables.upsert(
             con,
             "captures",
             [{"capture_id": "new", "site_id": SITE, "url": f"https://{SITE}.example/privacy",
               "captured_at": datetime(2025, 1, 1), "fetch_status": "http_error", "record_type": "response",
               "shard": 0}],
         )  # fmt: skip
-        assert warehouse.build_models(con) is not None
+        assert models.build_models(con) is not None
     copy = out / "policy.duckdb"
     inode = copy.stat().st_ino
     assert not publish(db, out)["unchanged"]

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from synthetic import build_warehouse
 
-from pipelines import warehouse
+from pipelines.warehouse import models, tables
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "docs" / "queries.md"
@@ -42,7 +42,7 @@ def test_readme_shows_the_documented_queries() -> None:
 
 
 def test_every_sql_model_states_its_grain() -> None:
-    for path in warehouse.model_files():
+    for path in models.model_files():
         head = "\n".join(path.read_text().splitlines()[:3]).lower()
         assert head.startswith("--") and "grain" in head, path
 
@@ -118,12 +118,12 @@ def test_prevalence_and_lengths_count_policies_in_force(con: duckdb.DuckDBPyConn
 
 def test_current_document_is_the_newest_extractor_version_compared_as_numbers(tmp_path: Path) -> None:
     """After a re-extraction the marts read the new documents: 0.10.0 is newer than 0.9.0, though not as text."""
-    with warehouse.connect(tmp_path / "w.duckdb") as con:
+    with tables.connect(tmp_path / "w.duckdb") as con:
         con.executemany(
             "INSERT INTO documents (payload_sha256, extractor_version, text) VALUES (?, ?, ?)",
             [("p1", "0.9.0", "old"), ("p1", "0.10.0", "new"), ("p2", "0.2.0", "only")],
         )
-        warehouse.run_models(con)
+        models.run_models(con)
         got = con.execute("SELECT payload_sha256, text FROM stg_documents_current ORDER BY 1").fetchall()
     assert got == [("p1", "new"), ("p2", "only")]
 
@@ -134,18 +134,18 @@ def test_a_model_built_site_batch_by_site_batch_equals_one_built_in_one_statemen
     """Some models are built a batch of sites at a time, to fit a fixed memory limit: one site per batch must give
     every model exactly the rows that one batch for all sites gives (no site lost or counted twice)."""
     db = build_warehouse(tmp_path / "w.duckdb")
-    tables = [p.stem for p in warehouse.model_files()]
-    with warehouse.connect(db) as c:
+    names = [p.stem for p in models.model_files()]
+    with tables.connect(db) as c:
         n_sites = c.execute("SELECT count(DISTINCT site_id) FROM policy_versions").fetchone()[0]
         assert n_sites >= 3
-        monkeypatch.setattr(warehouse, "MODEL_BATCH_ROWS", 10**9)
-        warehouse.run_models(c)
-        for t in tables:
+        monkeypatch.setattr(models, "MODEL_BATCH_ROWS", 10**9)
+        models.run_models(c)
+        for t in names:
             c.execute(f"CREATE TABLE one_{t} AS SELECT * FROM {t}")
-        monkeypatch.setattr(warehouse, "MODEL_BATCH_ROWS", 1)
-        warehouse.run_models(c)
+        monkeypatch.setattr(models, "MODEL_BATCH_ROWS", 1)
+        models.run_models(c)
         assert c.execute("SELECT count(*) FROM stg_version_practices").fetchone()[0] > n_sites
-        for t in tables:
+        for t in names:
             extra, missing = (
                 c.execute(f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})").fetchone()[0]
                 for a, b in ((t, f"one_{t}"), (f"one_{t}", t))

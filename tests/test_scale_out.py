@@ -14,7 +14,7 @@ from distributed import Client, LocalCluster
 
 from pipelines.build import build
 from pipelines.sample import write_sample
-from pipelines.schema import TABLES
+from pipelines.warehouse.schema import TABLES
 
 # Columns that legitimately differ between two builds of the same archive: when a payload was stored.
 VOLATILE = {"payloads": ["stored_at"]}
@@ -57,8 +57,8 @@ def test_build_on_a_two_worker_dask_cluster_equals_a_local_build(
 
     assert remote["ok"], remote["errors"]
     assert remote["failed_checks"] == []
-    # Both workers ran staged jobs (steps._call is the one shape every staged job takes).
-    ran_on = {t["worker"] for t in tasks if t["key"].startswith("_call")}
+    # Both workers ran staged jobs (runtime.pool.call is the one shape every staged job takes).
+    ran_on = {t["worker"] for t in tasks if t["key"].startswith("call")}
     assert ran_on == workers and len(workers) == 2, f"jobs ran on {ran_on} of {workers}"
     assert remote["stages"]["documents"]["extracted"] == local["stages"]["documents"]["extracted"] > 0
 

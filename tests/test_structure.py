@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipelines import cli
-from pipelines.schema import TABLES
-from pipelines.warehouse import model_files, model_reads
+from pipelines.warehouse.models import model_files, model_reads
+from pipelines.warehouse.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 

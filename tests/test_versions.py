@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from pipelines.versions import VERSION_INPUT_COLUMNS, canonical_line, group_versions, version_key
+from pipelines.history.versions import VERSION_INPUT_COLUMNS, canonical_line, group_versions, version_key
 
 BODY = (
     "# Privacy Policy\n\nLast updated: March 3, 2019\n\n## Information we collect\n\n"

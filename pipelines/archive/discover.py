@@ -18,9 +18,10 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from pipelines.cdx import CdxClient, CdxRow
-from pipelines.sources import url_key
-from pipelines.store import RawStore
+from pipelines.archive.cdx import CdxClient, CdxRow
+from pipelines.archive.replay import FetchFailed, FetchIndex, fetch_capture
+from pipelines.archive.sources import url_key
+from pipelines.archive.store import RawStore
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,6 @@ def discover_policy_urls(
     Homepage payloads go through the raw store like any other (fetched once per digest, across runs).
     Captures whose homepage cannot be fetched or links nothing policy-like are skipped.
     """
-    from pipelines.fetch import FetchFailed, FetchIndex, fetch_capture
 
     rows = client.captures_of(homepage, statuses={200})
     by_digest: dict[str, list[CdxRow]] = {}

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from pipelines.records import Capture
+from pipelines.archive.records import Capture
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.records import Capture
-from pipelines.sources import Sources, host_slug, shard_of, url_key
-from pipelines.store import RawStore, sha256
-from pipelines.warc import expand_paths, read_records
+from pipelines.archive.records import Capture
+from pipelines.archive.sources import Sources, host_slug, shard_of, url_key
+from pipelines.archive.store import RawStore, sha256
+from pipelines.archive.warc import expand_paths, read_records
 
 log = logging.getLogger(__name__)
 

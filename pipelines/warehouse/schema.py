@@ -1,7 +1,7 @@
 """The warehouse's base tables: one typed definition per table, used for DDL, loads and docs.
 
 This module is the single source of truth for the columns of every table the pipeline writes.
-`warehouse.py` creates tables from it, stages build DataFrames in its column order, and
+`tables.py` creates tables from it, stages build DataFrames in its column order, and
 `policy-history schema` prints it as the documentation the README links to.
 """
 

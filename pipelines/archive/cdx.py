@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
-from pipelines.http import PermanentError, PoliteClient, Response, TransientError
-from pipelines.sources import url_key
+from pipelines.archive.http import PermanentError, PoliteClient, Response, TransientError
+from pipelines.archive.sources import url_key
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import dashboard, store, warehouse
+from pipelines.warehouse import dashboard, models, tables
+from pipelines.warehouse.files import write_atomic
 
 PUBLISHED_DIR = "published"  # beside the build's DuckDB file
 PUBLISHED_DB = "policy.duckdb"
@@ -42,7 +43,7 @@ def _tmp_name(final: Path) -> Path:
 def _publish_key(con: duckdb.DuckDBPyConnection) -> str:
     """What a publication is made from: the data and SQL of the marts, and the code that writes it."""
     code = hashlib.sha256(Path(__file__).read_bytes() + Path(dashboard.__file__ or "").read_bytes())
-    return f"{warehouse.models_key(con)}:{code.hexdigest()[:16]}"
+    return f"{models.models_key(con)}:{code.hexdigest()[:16]}"
 
 
 def publish(db_path: Path | str, out_dir: Path | str) -> dict:
@@ -55,8 +56,8 @@ def publish(db_path: Path | str, out_dir: Path | str) -> dict:
     db_path, out_dir = Path(db_path), Path(out_dir)
     parquet_dir = out_dir / PARQUET_DIR
     stamp = out_dir / STAMP
-    with warehouse.connect(db_path) as con:
-        warehouse.build_models(con)  # a no-op after the marts asset; publishing never reads stale marts
+    with tables.connect(db_path) as con:
+        models.build_models(con)  # a no-op after the marts asset; publishing never reads stale marts
         key = _publish_key(con)
         last = json.loads(stamp.read_text()) if stamp.exists() else {}
         copy, board = out_dir / PUBLISHED_DB, out_dir / DASHBOARD
@@ -64,7 +65,7 @@ def publish(db_path: Path | str, out_dir: Path | str) -> dict:
             return {**last["summary"], "unchanged": True}
         parquet_dir.mkdir(parents=True, exist_ok=True)
         exported: dict[str, int] = {}
-        marts = [p.stem for p in warehouse.model_files() if p.parent.name == "marts"]
+        marts = [p.stem for p in models.model_files() if p.parent.name == "marts"]
         for name in [*marts, *EXPORTED_TABLES]:
             final = parquet_dir / f"{name}.parquet"
             tmp = _tmp_name(final)
@@ -78,7 +79,7 @@ def publish(db_path: Path | str, out_dir: Path | str) -> dict:
     shutil.copyfile(db_path, tmp_copy)
     tmp_copy.chmod(0o444)  # a published copy is for reading
     _swap_in(tmp_copy, copy)
-    store.write_atomic(board, page.encode("utf-8"))
+    write_atomic(board, page.encode("utf-8"))
     summary = {
         "db": str(copy),
         "dashboard": str(board),
@@ -86,5 +87,5 @@ def publish(db_path: Path | str, out_dir: Path | str) -> dict:
         "parquet_dir": str(parquet_dir),
         "exported": exported,
     }
-    store.write_atomic(stamp, json.dumps({"key": key, "summary": summary}).encode())
+    write_atomic(stamp, json.dumps({"key": key, "summary": summary}).encode())
     return {**summary, "unchanged": False}

@@ -1,0 +1,2 @@
+"""From policy captures to history: versions (captures grouped by normalized text) and the changes between
+consecutive versions."""

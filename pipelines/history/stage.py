@@ -1,0 +1,284 @@
+"""The policy_versions and version_changes stages (what their assets call): group each site's policy captures
+into versions, and compare consecutive versions, on the pool, a chunk of sites a job.
+
+A shard is skipped when its inputs and the code are those of the last run (`runtime.fingerprints`).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from operator import itemgetter
+
+import duckdb
+import pandas as pd
+
+from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.history import changes as changes_module
+from pipelines.history import versions as versions_module
+from pipelines.history.changes import diff_versions
+from pipelines.history.versions import group_versions
+from pipelines.runtime.fingerprints import code_identity, shard_prints, stale_shards
+from pipelines.runtime.pool import Pool, call, pool_or_local
+from pipelines.runtime.shards import in_shards, sites_of
+from pipelines.runtime.staging import with_progress
+from pipelines.tag import Tagger
+from pipelines.warehouse import tables
+from pipelines.warehouse.texts import texts_at
+
+SITE_CHUNK = 100  # sites a versions or changes job covers: its texts are what a job holds in memory
+
+
+def _versions_prints(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> dict[int, str]:
+    where, params = in_shards(shards)
+    sql = f"""
+        SELECT c.shard, count(*), bit_xor(hash(c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256,
+                                             d.text_sha256, d.stated_date, d.word_count))
+        FROM captures c JOIN documents d USING (payload_sha256)
+        WHERE c.{where} AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
+        GROUP BY 1
+    """
+    return shard_prints(con, [(sql, [*params, EXTRACTOR_VERSION])], shards, code_identity(versions_module))
+
+
+def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: Pool | None = None) -> dict[str, int]:
+    """Group the policy captures of every site of these shards into versions (their rows replaced).
+
+    A shard is skipped when its policy captures and documents, and the grouping code, are those of the last
+    run. The others are grouped on the pool, SITE_CHUNK sites a job: memory holds the texts of the jobs in
+    flight, never a whole shard's, and the jobs of all stale shards share the workers.
+    """
+    prints = _versions_prints(con, shards)
+    stale = stale_shards(con, "policy_versions", prints)
+    if not stale:
+        return {"versions": 0, "sites": 0, "unchanged": 1}
+    n_versions = n_sites = 0
+    for shard, (versions, links), first, last in _by_chunk(con, stale, pool, 2, _version_jobs, "sites grouped"):
+        _load_chunk(con, "policy_versions", versions, shard, first)
+        _load_chunk(con, "capture_versions", links, shard, first)
+        if last:
+            # recorded last: a crash before this leaves the shard stale, to be regrouped by the next run
+            tables.set_stage_fingerprints(con, "policy_versions", {shard: prints[shard]})
+        n_versions += len(versions)
+        n_sites += versions["site_id"].nunique() if len(versions) else 0
+    return {"versions": n_versions, "sites": n_sites, "shards": len(stale)}
+
+
+def _site_chunks(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> tuple[dict[int, list[list[str]]], int]:
+    """The sites of each of these shards in chunks of up to SITE_CHUNK site ids, in site order (the chunks of a
+    shard that has no site are empty), and the shards' ok captures."""
+    where, params = in_shards(shards)
+    n = con.execute(f"SELECT count(*) FROM captures WHERE {where} AND fetch_status = 'ok'", params).fetchone()[0]
+    sites = con.execute(f"SELECT DISTINCT shard, site_id FROM captures WHERE {where} ORDER BY 1, 2", params).fetchall()
+    chunks: dict[int, list[list[str]]] = {s: [] for s in shards}
+    for shard, rows in itertools.groupby(sites, key=itemgetter(0)):
+        ids = [site for _, site in rows]
+        chunks[shard] = [ids[i : i + SITE_CHUNK] for i in range(0, len(ids), SITE_CHUNK)]
+    return chunks, n
+
+
+def _by_chunk(
+    con: duckdb.DuckDBPyConnection,
+    shards: Sequence[int],
+    pool: Pool | None,
+    n_frames: int,
+    jobs_of: Callable[[duckdb.DuckDBPyConnection, int, list[list[str]]], Iterator[tuple]],
+    what: str,
+) -> Iterator[tuple[int, list[pd.DataFrame], bool, bool]]:
+    """Run the pool jobs `jobs_of(con, shard, chunks)` makes for each shard's chunks of sites (each job returns
+    the shard and `n_frames` frames). Yield each result as it comes, as (shard, frames, first, last): whether it
+    is the first and the last of its shard to come (a shard with no sites comes once, with empty frames).
+
+    Jobs are made as the pool takes them and results are loaded as they come, so the writer holds the inputs
+    and results of the jobs in flight: nothing that grows with the tables.
+    """
+    chunks, n = _site_chunks(con, shards)
+    left = {s: len(c) for s, c in chunks.items()}
+    yield from ((s, [pd.DataFrame()] * n_frames, True, True) for s in shards if not left[s])
+    jobs = (job for s in shards if left[s] for job in jobs_of(con, s, chunks[s]))
+    started: set[int] = set()
+    with pool_or_local(pool, n) as p:
+        total = sum(len(c) for cs in chunks.values() for c in cs)
+        for shard, *frames in with_progress(p.run(call, jobs), what, total, SITE_CHUNK):
+            left[shard] -= 1
+            yield shard, frames, shard not in started, not left[shard]
+            started.add(shard)
+
+
+def _load_chunk(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame, shard: int, first: bool) -> None:
+    """Load one chunk's rows of `table`; the first of a shard's chunks first deletes the shard's old rows."""
+    if first:
+        tables.replace(con, table, rows, *sites_of([shard]))
+    else:
+        tables.append(con, table, rows)
+
+
+def _chunk_rows(con: duckdb.DuckDBPyConnection, sites: list[str]) -> pd.DataFrame:
+    """The rows of _shard for one chunk of sites (chunks are ranges of the shard's sites in order)."""
+    return con.execute("SELECT * FROM _shard WHERE site_id BETWEEN ? AND ?", [sites[0], sites[-1]]).df()
+
+
+def _version_jobs(con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[str]]) -> Iterator[tuple]:
+    """Versions jobs for one shard: each, the policy captures of a chunk of sites (versions.VERSION_INPUT_COLUMNS),
+    each text held once however many captures share it (and pickled once to a worker)."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _shard AS
+           SELECT c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date, d.word_count,
+                  d.rowid AS _r
+           FROM captures c JOIN documents d USING (payload_sha256)
+           WHERE c.shard = ? AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
+           ORDER BY c.site_id""",
+        [shard, EXTRACTOR_VERSION],
+    )
+    for sites in chunks:
+        df = _chunk_rows(con, sites)
+        keys = set(zip(df["_r"], df["payload_sha256"], strict=True))
+        texts = texts_at(con, "documents", keys, EXTRACTOR_VERSION)
+        yield _group_chunk, shard, df.drop(columns="_r").assign(text=df["payload_sha256"].map(texts))
+
+
+def _group_chunk(shard: int, df: pd.DataFrame) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+    """group_versions over one chunk of sites (run on a worker), tagged with the chunk's shard."""
+    return (shard, *group_versions(df))
+
+
+def _changes_prints(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int]) -> dict[int, str]:
+    where, params = in_shards(shards)
+    # the shard of each version's site, then what diff_versions reads: versions, their segments and tags
+    versions = f"""
+        WITH site_shard AS (SELECT DISTINCT site_id, shard FROM captures WHERE {where})
+        SELECT ss.shard, v.* FROM policy_versions v JOIN site_shard ss USING (site_id)
+    """
+    queries = [
+        (
+            f"""WITH v AS ({versions}) SELECT shard, count(*), bit_xor(hash(version_id, version_no, payload_sha256,
+                text_sha256, first_captured_at, last_captured_at, changed_after, stated_date)) FROM v GROUP BY 1""",
+            params,
+        ),
+        (
+            f"""WITH v AS ({versions}) SELECT v.shard, count(*), bit_xor(hash(v.version_id, s.segment_id,
+                s.text_sha256)) FROM v JOIN segments s USING (payload_sha256) GROUP BY 1""",
+            params,
+        ),
+        (
+            f"""WITH v AS ({versions}) SELECT v.shard, count(*), bit_xor(hash(v.version_id, s.position, p.category))
+                FROM v JOIN segments s USING (payload_sha256)
+                JOIN segment_practices p ON p.text_sha256 = s.text_sha256 AND p.tagger = ? AND p.tagger_version = ?
+                GROUP BY 1""",
+            [*params, tagger.name, tagger.version],
+        ),
+    ]
+    code = f"{code_identity(changes_module)} {tagger.name} {tagger.version} {EXTRACTOR_VERSION}"
+    return shard_prints(con, queries, shards, code)
+
+
+def build_changes(
+    con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int], pool: Pool | None = None
+) -> dict[str, int]:
+    """Compare every pair of consecutive versions of the sites of these shards (their rows replaced).
+
+    A shard is skipped when its versions, their segments and tags, and the diff code are those of the last run.
+    The others are compared on the pool, SITE_CHUNK sites a job, as `build_versions` groups them.
+    """
+    prints = _changes_prints(con, tagger, shards)
+    stale = stale_shards(con, "version_changes", prints)
+    if not stale:
+        return {"changes": 0, "unchanged": 1}
+    jobs_of = functools.partial(_change_jobs, tagger=tagger)
+    total = 0
+    for shard, (changes,), first, last in _by_chunk(con, stale, pool, 1, jobs_of, "sites compared"):
+        _load_chunk(con, "version_changes", changes, shard, first)
+        if last:
+            tables.set_stage_fingerprints(con, "version_changes", {shard: prints[shard]})
+        total += len(changes)
+    return {"changes": total, "shards": len(stale)}
+
+
+def _change_jobs(
+    con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[str]], tagger: Tagger
+) -> Iterator[tuple]:
+    """Changes jobs for one shard: each, what `diff_versions` reads for a chunk of sites: their versions, and
+    each version's text, segments and tags."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _shard AS
+           SELECT v.*, coalesce(d.rowid, -1) AS _r FROM policy_versions v
+           LEFT JOIN documents d ON d.payload_sha256 = v.payload_sha256 AND d.extractor_version = ?
+           WHERE v.site_id IN (SELECT site_id FROM captures WHERE shard = ?)
+           ORDER BY v.site_id""",
+        [EXTRACTOR_VERSION, shard],
+    )
+    # a document's segments are loaded together: one rowid range each
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _shard_segments AS
+           SELECT payload_sha256, min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM segments
+           WHERE extractor_version = ? AND payload_sha256 IN (SELECT payload_sha256 FROM _shard) GROUP BY 1""",
+        [EXTRACTOR_VERSION],
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _shard_practices AS
+           SELECT DISTINCT s.payload_sha256, p.category FROM segments s
+           JOIN segment_practices p ON p.text_sha256 = s.text_sha256 AND p.tagger = ? AND p.tagger_version = ?
+           WHERE s.extractor_version = ? AND s.payload_sha256 IN (SELECT payload_sha256 FROM _shard)""",
+        [tagger.name, tagger.version, EXTRACTOR_VERSION],
+    )
+    for sites in chunks:
+        versions = _chunk_rows(con, sites)
+        texts = texts_at(
+            con, "documents", set(zip(versions["_r"], versions["payload_sha256"], strict=True)), EXTRACTOR_VERSION
+        )
+        payloads = versions["payload_sha256"].unique().tolist()
+        yield (
+            _diff_chunk,
+            shard,
+            versions.drop(columns="_r"),
+            texts,
+            _segments_of(con, payloads),
+            _practices_of(con, payloads),
+        )
+
+
+def _segments_of(con: duckdb.DuckDBPyConnection, payloads: list[str]) -> dict[str, dict[str, str]]:
+    """{payload: {segment id: text}} for these payloads of _shard_segments, read within their rowid range (a
+    payload whose rows are no longer all there, as rowids may move at a checkpoint, is read by key)."""
+    ranges = con.execute(
+        "SELECT payload_sha256, lo, hi, n FROM _shard_segments WHERE payload_sha256 IN (SELECT unnest(?))", [payloads]
+    ).fetchall()
+    if not ranges:
+        return {}
+    segs: dict[str, dict[str, str]] = {}
+    query = """SELECT payload_sha256, segment_id, text FROM segments
+               WHERE extractor_version = ? AND payload_sha256 IN (SELECT unnest(?)) {}"""
+    got = con.execute(
+        query.format("AND rowid BETWEEN ? AND ?"),
+        [EXTRACTOR_VERSION, [r[0] for r in ranges], min(r[1] for r in ranges), max(r[2] for r in ranges)],
+    ).fetchall()
+    for sha, sid, text in got:
+        segs.setdefault(sha, {})[sid] = text
+    if short := [sha for sha, _, _, n in ranges if len(segs.get(sha, ())) != n]:
+        for sha in short:
+            segs.pop(sha, None)
+        for sha, sid, text in con.execute(query.format(""), [EXTRACTOR_VERSION, short]).fetchall():
+            segs.setdefault(sha, {})[sid] = text
+    return segs
+
+
+def _practices_of(con: duckdb.DuckDBPyConnection, payloads: list[str]) -> dict[str, set[str]]:
+    """{payload: the categories tagged in its segments} for these payloads of _shard_practices."""
+    practices: dict[str, set[str]] = {}
+    for sha, cat in con.execute(
+        "SELECT payload_sha256, category FROM _shard_practices WHERE payload_sha256 IN (SELECT unnest(?))", [payloads]
+    ).fetchall():
+        practices.setdefault(sha, set()).add(cat)
+    return practices
+
+
+def _diff_chunk(
+    shard: int,
+    versions: pd.DataFrame,
+    texts: dict[str, str],
+    segs: dict[str, dict[str, str]],
+    practices: dict[str, set[str]],
+) -> tuple[int, pd.DataFrame]:
+    """diff_versions over one chunk of sites (run on a worker), tagged with the chunk's shard."""
+    return shard, diff_versions(versions, texts, segs, practices) if len(versions) else pd.DataFrame()

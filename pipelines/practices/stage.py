@@ -1,0 +1,68 @@
+"""The segment_practices stage (what the `segment_practices` asset calls): tag each distinct segment text once
+per tagger version."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+
+from pipelines.runtime.pool import Pool, pool_or_local
+from pipelines.runtime.shards import in_shards
+from pipelines.runtime.staging import staging_dir, stream_to_table, todo_table, with_texts
+from pipelines.tag import Tagger
+from pipelines.warehouse import tables
+from pipelines.warehouse.schema import TABLES
+
+TAG_BATCH = 2000  # distinct texts per staged batch
+
+
+def _tag_batch(out: str, tagger: Tagger, todo: list[tuple[str, str]]) -> dict:
+    """Tag a batch of distinct segment texts; stage their `segment_practices` rows as one Parquet file."""
+    rows = [
+        {
+            "text_sha256": sha,
+            "tagger": tagger.name,
+            "tagger_version": tagger.version,
+            "category": t.category,
+            "score": t.score,
+            "cue": t.cue,
+        }
+        for (sha, _), tags in zip(todo, tagger.tag_batch([t for _, t in todo]), strict=True)
+        for t in tags
+    ]
+    tables.frame(TABLES["segment_practices"], rows).to_parquet(out, index=False)
+    return {"path": out, "rows": len(rows)}
+
+
+def tag_segments(
+    con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int], pool: Pool | None = None
+) -> dict[str, int]:
+    """Tag each distinct segment text of these shards not yet tagged by this tagger version."""
+    where, params = in_shards(shards)
+    n = todo_table(
+        con,
+        f"""
+        SELECT min(s.rowid) AS r, s.text_sha256
+        FROM segments s
+        WHERE s.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
+          AND NOT EXISTS (SELECT 1 FROM tagged_texts t WHERE t.text_sha256 = s.text_sha256
+                          AND t.tagger = ? AND t.tagger_version = ?)
+        GROUP BY 2 ORDER BY 1
+        """,
+        [*params, tagger.name, tagger.version],
+    )
+    if not n:
+        return {"texts_tagged": 0, "tags": 0}
+    with staging_dir(con, "segment_practices") as stage_dir, pool_or_local(pool, n // 8) as p:
+        jobs = (
+            (_tag_batch, str(stage_dir / f"{i:08d}.parquet"), tagger, batch)
+            for i, batch in enumerate(with_texts(con, "segments", TAG_BATCH))
+        )
+        done = stream_to_table(con, p, jobs, "segment_practices", (n, TAG_BATCH))
+    # A text with no tag must still count as tagged, or every rerun would tag it again.
+    con.execute(
+        "INSERT INTO tagged_texts (text_sha256, tagger, tagger_version) SELECT c1, ?, ? FROM _todo",
+        [tagger.name, tagger.version],
+    )
+    return {"texts_tagged": n, "tags": sum(d["rows"] for d in done)}

@@ -1,0 +1,24 @@
+"""Writing files so that a crash never leaves half a file under its real name."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(target: Path, data: bytes, sync: bool = True) -> None:
+    """Write bytes to `target` through a temporary file in the same folder and a rename, so a crash never
+    leaves a half file under the real name. `sync=False` skips the fsync (the caller flushes in bulk)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
