@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 import psutil
 
-from bench.make_archive import make_archive
+from bench.archive.make_archive import make_archive
 from pipelines.archive.store import RawStore
 from pipelines.build import build
 from pipelines.extract import decode, extract, tuned

@@ -1,6 +1,6 @@
 """Compare two warehouses table by table: the proof that a refactor or an optimisation changed no data.
 
-    uv run python -m bench.compare_warehouses OLD.duckdb NEW.duckdb
+    uv run python -m bench.warehouse.compare_warehouses OLD.duckdb NEW.duckdb
 
 Prints, for every table and model in either file, its row counts and the rows only in one of them (EXCEPT ALL
 both ways, so duplicates count). Columns that record when or by which code a row was made, not what it says,

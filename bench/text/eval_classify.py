@@ -10,7 +10,7 @@ The set:
   "Privacy Policy" that are not one (moved, not found, coming soon). Each page gets varied
   boilerplate: site navigation, a footer linking to "Privacy Policy" / "Terms", sometimes a cookie banner.
 
-Run: `uv run python -m bench.eval_classify [--seed N] [--per-kind 40] [--ota-max 400]`
+Run: `uv run python -m bench.text.eval_classify [--seed N] [--per-kind 40] [--ota-max 400]`
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from warcio.archiveiterator import ArchiveIterator
 from pipelines.extract import extract
 
 _TITLE_RULE = re.compile(r"privacy|datenschutz|confidentialit|privacidad", re.I)
-DATA = Path(__file__).resolve().parents[1] / "../shared/data"
+DATA = Path(__file__).resolve().parents[2] / "../shared/data"
 
 COMPANIES = ["Brightleaf", "Northstar Media", "Quillon", "Harbor & Pine", "Vexa Labs", "Oakridge Outfitters",
              "Lumen Health", "Corvid Games", "Tessellate", "Ridgeway Bank", "Pixelmoth", "Kettle & Co",

@@ -22,9 +22,9 @@ falls on all alike), after one warm-up document (model and dictionary loading is
 with trafilatura's line cache emptied (see `timed`).
 Printed per document: wall seconds and CPU seconds of this process; then ours / trafilatura-tuned and
 ours / trafilatura-default as CPU-time ratios. `--warc DIR` times the same methods on the HTML responses of the
-WARC files in DIR (a generated archive from `bench.make_archive`), where there is no gold text.
+WARC files in DIR (a generated archive from `bench.archive.make_archive`), where there is no gold text.
 
-Run: `uv run python -m bench.eval_extract [--data ../shared/data/opp115] [--html-only] [--worst 5] [--warc DIR]`
+Run: `uv run python -m bench.text.eval_extract [--data ../shared/data/opp115] [--html-only] [--worst 5] [--warc DIR]`
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def time_warc(folder: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1] / "../shared/data/opp115")
+    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "../shared/data/opp115")
     ap.add_argument("--html-only", action="store_true", help="leave out the PDF policy")
     ap.add_argument("--worst", type=int, default=5, help="print our N lowest-F1 policies")
     ap.add_argument("--warc", type=Path, help="only time the methods on the HTML responses of these WARC files")

@@ -6,7 +6,7 @@ prints precision / recall / F1 of "a new version starts here" (headline: without
 which a plain-text pipeline cannot see; and over all scored rows), the false-positive rate on negatives and
 recall by change_scope. No per-site rules: the same `group_versions` the pipeline runs.
 
-    uv run python bench/eval_versions.py [--data ../shared/data/ota-dating] [--workers 2] [--errors]
+    uv run python bench/history/eval_versions.py [--data ../shared/data/ota-dating] [--workers 2] [--errors]
 
 Extraction results are cached in bench/out/ (git-ignored), keyed by payload digest, extractor version and a
 hash of the text-extraction code (extract, pdf), so an edit that does not bump the version cannot leave stale
@@ -33,7 +33,7 @@ from pipelines.classify import POLICY_THRESHOLD, policy_score
 from pipelines.extract import EXTRACTOR_VERSION, extract
 from pipelines.history.versions import group_versions
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ota-dating"
 CACHE_DIR = ROOT / "bench" / "out"
 # The code whose output is cached: a change to any of these recomputes the extraction.

@@ -7,7 +7,7 @@ archived policy does. Archives repeat themselves, and so does this one: some cap
 to the previous one (same digest, fetched once), some are WARC revisit records, some differ only in markup
 (copyright year, cache token), a few are 404s and homepages. Output is a pure function of the arguments.
 
-    uv run python -m bench.make_archive OUT_DIR --sites 3000 --captures 10
+    uv run python -m bench.archive.make_archive OUT_DIR --sites 3000 --captures 10
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Two sets, each printed with accuracy = exact date matches / pages with a gold da
 - the sample archive (`pipelines.sample`, seed 7): every policy capture's `stated_date` in truth_captures.csv.
 Baseline: `htmldate.find_date(html, original_date=True, outputformat="%Y-%m-%d")`, capped at the capture date.
 
-Run: `uv run python -m bench.eval_dates [--data ../shared/data/opp115]`
+Run: `uv run python -m bench.text.eval_dates [--data ../shared/data/opp115]`
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def sample_rows() -> list[tuple[str | None, str | None, str | None]]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1] / "../shared/data/opp115")
+    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "../shared/data/opp115")
     args = ap.parse_args(argv)
     score("opp115", opp115_rows(args.data))
     score("sample", sample_rows())

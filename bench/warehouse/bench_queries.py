@@ -6,8 +6,8 @@ pool of distinct segment texts, as tags are keyed by text) and version changes; 
 sql/ as the build does (models.run_models) and prints how long that took; then runs the typical queries of
 docs/queries.md and the marts `--repeat` times each and prints p50 / p95 in ms.
 
-    uv run python -m bench.bench_queries                     # 1M versions
-    uv run python -m bench.bench_queries --versions 100000 --repeat 10
+    uv run python -m bench.warehouse.bench_queries                     # 1M versions
+    uv run python -m bench.warehouse.bench_queries --versions 100000 --repeat 10
 """
 
 from __future__ import annotations

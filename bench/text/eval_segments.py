@@ -5,7 +5,7 @@ Ours: each page of `original_policies/` through the product's own path (`extract
 --csv if asked, and the summary: total and median segments per policy, the median ratio ours / gold, and the
 share of policies within a factor of 1.5 and of 2 of the gold count. Pages our extractor rejects are counted.
 
-    uv run python bench/eval_segments.py --opp115 ../shared/data/opp115 [--csv bench/out/segments.csv]
+    uv run python bench/text/eval_segments.py --opp115 ../shared/data/opp115 [--csv bench/out/segments.csv]
 """
 
 from __future__ import annotations

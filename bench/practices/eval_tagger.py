@@ -5,12 +5,12 @@ micro and macro, for both taggers on test, the trained tagger's dev cross-valida
 segments/s on one core (after a warm-up on dev segments, whose cost is printed apart). Without --model the trained
 tagger is fitted on dev first (into a temporary folder).
 
-    uv run python bench/eval_tagger.py --opp115 ../shared/data/opp115 [--model warehouse/tagger.joblib]
+    uv run python bench/practices/eval_tagger.py --opp115 ../shared/data/opp115 [--model warehouse/tagger.joblib]
 
 Rule development looks at dev only: `--dev-errors CATEGORY` scores the rules tagger on the dev split and prints
 sampled false positives and false negatives of that category with the cue that fired; test is not read.
 
-    uv run python bench/eval_tagger.py --opp115 ../shared/data/opp115 --dev-errors "Other"
+    uv run python bench/practices/eval_tagger.py --opp115 ../shared/data/opp115 --dev-errors "Other"
 """
 
 from __future__ import annotations

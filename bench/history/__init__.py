@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations of the history stage: scripts that print their figures."""

@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations of the practices stage: scripts that print their figures."""

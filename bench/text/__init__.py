@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations of the text stage: scripts that print their figures."""

@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations of the warehouse stage: scripts that print their figures."""
