@@ -2,11 +2,11 @@
 
 import dagster as dg
 
-from assets import documents, history
+from assets import archive, history, practices, text, warehouse
 from assets.partitions import SHARDS
 from assets.resources import PolicyHistory
 
-ALL_ASSETS = dg.load_assets_from_modules([documents, history])
+ALL_ASSETS = dg.load_assets_from_modules([archive, text, practices, history, warehouse])
 
 build_job = dg.define_asset_job("build", selection=dg.AssetSelection.all())
 

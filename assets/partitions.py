@@ -14,3 +14,7 @@ def shard_numbers(context: dg.AssetExecutionContext) -> list[int]:
     if context.has_partition_key_range or context.has_partition_key:
         return [int(k) for k in context.partition_keys]
     return list(range(N_SHARDS))
+
+
+# What every per-shard asset shares; each module adds its group.
+COMMON = {"partitions_def": SHARDS, "backfill_policy": BATCHED}
