@@ -8,7 +8,8 @@ from assets import checks
 from assets.common import result, specs
 from assets.partitions import COMMON, shard_numbers
 from assets.resources import PolicyHistory
-from pipelines.archive.stage import load_captures
+from pipelines.archive.http import ArchiveUnreachable
+from pipelines.archive.stage import NothingUsable, load_captures
 from pipelines.warehouse import tables
 
 
@@ -22,7 +23,11 @@ from pipelines.warehouse import tables
 def captures(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
     started, shards = time.monotonic(), shard_numbers(context)
     with tables.connect(policy_history.db_path) as con, policy_history.pool() as pool:
-        stats = load_captures(
-            con, policy_history.store, policy_history.archives(), policy_history.sources(), shards, pool
-        )
+        try:
+            stats = load_captures(
+                con, policy_history.store, policy_history.archives(), policy_history.sources(), shards, pool
+            )
+        except (NothingUsable, ArchiveUnreachable) as exc:
+            # a failed asset fails the run (schedules alert) and nothing downstream, publication included, runs
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
         return result(con, stats, [checks.CAPTURES_RESOLVED, checks.CAPTURES_KEY_UNIQUE], started)

@@ -18,14 +18,17 @@ def check_results(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[dg.A
 
 
 def specs(asset: str, *names: str) -> list[dg.AssetCheckSpec]:
-    return [dg.AssetCheckSpec(name=n, asset=asset) for n in names]
+    """Check specs of an asset; blocking, so a failed check stops everything downstream (the publication too)."""
+    return [dg.AssetCheckSpec(name=n, asset=asset, blocking=True) for n in names]
 
 
 def result(
     con: duckdb.DuckDBPyConnection, stats: dict, checks: list[str] = (), started: float | None = None
 ) -> dg.MaterializeResult:
     """A materialization with the stage's figures as metadata (and its wall time since `started`) and its checks."""
-    metadata = {k: dg.MetadataValue.int(int(v)) for k, v in stats.items()}
+    metadata = {
+        k: dg.MetadataValue.text(v) if isinstance(v, str) else dg.MetadataValue.int(int(v)) for k, v in stats.items()
+    }
     if started is not None:
         metadata["seconds"] = dg.MetadataValue.float(round(time.monotonic() - started, 3))
     return dg.MaterializeResult(

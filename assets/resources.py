@@ -43,8 +43,12 @@ class PolicyHistory(dg.ConfigurableResource):
         return None if self.warc_paths and not self.sources_path else load_sources(self.sources_path)
 
     def archives(self) -> list[str]:
+        """The WARC/ARC paths to read: those given win over the sources file's archive; without any, the
+        sources' own `warc` list unless it names a CDX server (then none, and captures come from the server)."""
         srcs = self.sources()
-        return self.warc_paths or [str(p) for p in (srcs.warc_paths if srcs else [])]
+        if self.warc_paths or srcs is None or srcs.cdx:
+            return list(self.warc_paths)
+        return [str(p) for p in srcs.warc_paths]
 
     def tagger(self) -> Tagger:
         return load_tagger(self.tagger_model or None)

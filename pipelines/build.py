@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from pipelines.archive.stage import warnings as capture_warnings
 from pipelines.archive.warc import expand_paths
 from pipelines.warehouse import tables
 
@@ -27,7 +28,10 @@ def build(
     """Materialize every asset over all shards; return a summary (ok, tables, stages, failed checks, errors,
     and where the published copy and dashboard are: None when this build did not publish).
 
-    Captures come from `warc_paths`, or, when none are given, from the CDX server of the sources file.
+    Captures come from `warc_paths` (which win over the sources file's archive), or, when none are given, from
+    the sources file's CDX server or WARC files. `ok` is false, with `reason` in one line, when nothing usable
+    came in or a step or check failed; then nothing is published and the last publication stays. Partial
+    trouble (unreadable files, records cut short, failed sites) keeps `ok` and is listed in `warnings`.
     """
     import dagster as dg
 
@@ -39,7 +43,7 @@ def build(
 
     files = expand_paths(warc_paths)  # fail early, with one line, on a missing path
     cdx = bool(sources and load_sources(sources).cdx)
-    if not files and not cdx:
+    if not files and (warc_paths or not cdx):
         raise FileNotFoundError(f"no WARC/ARC files in {', '.join(map(str, warc_paths)) or 'the arguments'}")
     resource = PolicyHistory(
         db_path=str(db),
@@ -53,7 +57,8 @@ def build(
         resources={"policy_history": resource},
         tags=all_shards_tags(),
         raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        # Dagster logs a failed step with its stack trace; the summary gives its cause in one line instead.
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
     )
     failed_checks = (
         [
@@ -64,9 +69,7 @@ def build(
         if hasattr(result, "get_asset_check_evaluations")
         else []
     )
-    errors = [
-        f"{ev.step_key}: {_root_cause(ev.event_specific_data.error)}" for ev in result.all_events if ev.is_step_failure
-    ]
+    errors = [f"{ev.step_key}: {_failure(ev.event_specific_data)}" for ev in result.all_events if ev.is_step_failure]
     stages = {
         m.asset_key.to_user_string(): {k: v.value for k, v in m.metadata.items()}
         for m in (e.event_specific_data.materialization for e in result.get_asset_materialization_events())
@@ -74,8 +77,11 @@ def build(
     with tables.connect(db) as con:
         counts = tables.table_counts(con)
     published = stages.get("published", {})  # absent when a step upstream failed: the old copy stays
+    ok = result.success and not errors and not failed_checks
     return {
-        "ok": result.success and not errors,
+        "ok": ok,
+        "reason": None if ok else _reason(errors, failed_checks),
+        "warnings": capture_warnings(stages.get("captures", {})),
         "db": str(db),
         "seconds": round(time.monotonic() - started, 1),
         "tables": counts,
@@ -97,9 +103,33 @@ def demo(out: Path) -> dict:
     return build(out / "policy.duckdb", [files.warc], sources=files.sources)
 
 
+def _failure(data: _StepFailure) -> str:
+    """A failed step in one line: what the asset said (an expected failure), else the error's root cause."""
+    said = data.user_failure_data.description if data.user_failure_data else None
+    return said or _root_cause(data.error)
+
+
+def _reason(errors: Sequence[str], failed_checks: Sequence[str]) -> str:
+    """Why a build failed, in one line: the first failed step's root cause, else the failed checks."""
+    if errors:
+        return errors[0]
+    if failed_checks:
+        return f"failed checks: {', '.join(failed_checks)}"
+    return "the run failed"
+
+
 class _ErrorInfo(Protocol):  # dagster's SerializableErrorInfo, which this module does not import at load time
     message: str
     cause: _ErrorInfo | None
+
+
+class _UserFailure(Protocol):
+    description: str | None
+
+
+class _StepFailure(Protocol):  # dagster's StepFailureData
+    error: _ErrorInfo
+    user_failure_data: _UserFailure | None
 
 
 def _root_cause(error: _ErrorInfo) -> str:

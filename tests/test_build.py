@@ -49,7 +49,8 @@ def test_build_materializes_every_table_and_is_idempotent(tmp_path: Path) -> Non
     assert first["ok"], first
     assert first["failed_checks"] == []
     published = Path(first["published_db"])
-    assert published == tmp_path / "published" / "policy.duckdb"
+    assert published == tmp_path / "w.published" / "policy.duckdb"
+    assert Path(first["dashboard"]).stat().st_mode & 0o777 == 0o644  # for the web server and colleagues
     assert Path(first["dashboard"]).read_text().startswith("<!doctype html>")
     first_inode = published.stat().st_ino
     again = build(db, [warc])

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from synthetic import COLLECT, GDPR, HISTORY, policy
 
-from pipelines.warehouse.publish import publish
+from pipelines.warehouse.publish import publish, published_dir
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
@@ -30,12 +30,12 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
         (datetime(2019, 2, 1), HOSTILE + "\n\n" + policy("Evil", 2019, COLLECT, GDPR)),
     ]
     db = build_warehouse(root / "build" / "w.duckdb", history)
-    return publish(db, root / "published"), root
+    return publish(db, published_dir(db)), published_dir(db)
 
 
 def test_publish_writes_parquet_a_read_only_copy_and_the_dashboard(published: tuple[dict, Path]) -> None:
-    summary, root = published
-    out = root / "published"
+    summary, out = published
+    assert out.name == "w.published"
     for name in ("versions", "changes", "regulatory_mentions_by_year", "coverage_by_site_year", "policy_versions"):
         path = out / "parquet" / f"{name}.parquet"
         n = duckdb.connect().execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()[0]
@@ -45,7 +45,7 @@ def test_publish_writes_parquet_a_read_only_copy_and_the_dashboard(published: tu
     con.close()
     assert not list(out.glob(".*tmp*"))  # every temporary was swapped in
     # a second publish replaces the files in place
-    again = publish(root / "build" / "w.duckdb", out)
+    again = publish(out.parent / "w.duckdb", out)
     assert again["exported"] == summary["exported"]
 
 

@@ -17,7 +17,7 @@ from pipelines.practices.stage import tag_segments
 from pipelines.tag import RulesTagger
 from pipelines.text.stage import extract_documents, segment_documents
 from pipelines.warehouse import models, tables
-from pipelines.warehouse.publish import publish
+from pipelines.warehouse.publish import publish, published_dir
 from pipelines.warehouse.schema import TABLES
 
 SITE = next(iter(HISTORY))
@@ -122,7 +122,7 @@ def test_versions_and_changes_loaded_job_by_job_survive_a_crash_mid_shard(
 
 
 def test_marts_and_publication_are_redone_only_after_a_load(db: Path, tmp_path: Path) -> None:
-    out = tmp_path / "published"
+    out = published_dir(db)
     with tables.connect(db) as con:
         models.build_models(con)  # the fixture's warehouse has its models; this records what they were built from
         assert models.build_models(con) is None

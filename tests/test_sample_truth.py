@@ -119,7 +119,7 @@ def test_unchanged_paragraphs_keep_their_segment_ids_across_versions(built: dict
 
 def test_demo_publishes_a_read_only_copy_and_the_dashboard(built: dict) -> None:
     published = Path(built["first"]["published_db"])
-    assert Path(built["first"]["dashboard"]).parent == published.parent == built["db"].parent / "published"
+    assert Path(built["first"]["dashboard"]).parent == published.parent == built["db"].parent / "policy.published"
     assert not published.stat().st_mode & 0o222  # read-only
     con = duckdb.connect(str(published), read_only=True)
     n_versions = con.execute("select count(*) from policy_versions").fetchone()[0]

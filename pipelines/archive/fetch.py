@@ -50,7 +50,7 @@ def ingest_cdx(
 ) -> CdxIngestResult:
     """List every site's captures from the CDX server, store each payload once, and return capture rows.
 
-    Same shape as `ingest.ingest_warcs`. With `known_latest`, a site is asked only for captures after its
+    With `known_latest`, a site is asked only for captures after its
     latest known one, so the result holds only new captures (the loader must add, not replace). A site given
     by homepage only has its policy URLs discovered first (`discover.py`). Policy URLs that redirect to
     another path of the same host are followed. Every listed capture becomes a row: a payload that cannot

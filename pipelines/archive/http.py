@@ -5,7 +5,9 @@ cannot hold a worker forever), a size bound, and never follows a redirect (calle
 Location stays inside the configured archive). 429, 5xx, 408, resets, timeouts and truncated bodies are
 transient: retried with exponential backoff and full jitter, waiting at least what Retry-After asks.
 Other 4xx are permanent. Exhausted retries raise `TransientError`, so a caller can record the capture as
-unavailable and try again on a later run.
+unavailable and try again on a later run. A refused connection, a failed DNS lookup or a connect timeout is a
+fault of the archive, not of one capture or site: after a short, bounded retry the client raises
+`ArchiveUnreachable`, and raises it again at once on every later call, so a build fails fast, once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -39,6 +42,8 @@ DEFAULT_RATE = 1.0
 DEFAULT_TIMEOUT = (10.0, 60.0)  # connect, read (per socket read)
 DEFAULT_DEADLINE = 180.0  # whole request, body included
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+CONNECT_ATTEMPTS = 3  # a server that refuses 3 times over about 3 s is down, not busy
+CONNECT_RETRY_WAIT = 1.0  # doubled after each refusal
 TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 509, 520, 521, 522, 523, 524})
 
 
@@ -61,6 +66,15 @@ class PermanentError(HttpError):
 
 class TooLargeError(PermanentError):
     """The body is larger than the client's bound."""
+
+
+class _ConnectFailed(TransientError):
+    """No connection at all: refused, unknown host, connect timeout."""
+
+
+class ArchiveUnreachable(Exception):  # noqa: N818 - a state of the archive, not an error of one request
+    """The archive server cannot be reached at all. Not an `HttpError`: no per-site or per-capture handler
+    may take it for a fault of that site or capture."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,8 @@ class PoliteClient:
         backoff: float = 2.0,
         max_backoff: float = 300.0,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        connect_attempts: int = CONNECT_ATTEMPTS,
+        connect_retry_wait: float = CONNECT_RETRY_WAIT,
         user_agent: str = USER_AGENT,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -114,6 +130,9 @@ class PoliteClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.max_bytes = max_bytes
+        self.connect_attempts = max(1, connect_attempts)
+        self.connect_retry_wait = connect_retry_wait
+        self.unreachable: ArchiveUnreachable | None = None
         self.sleep = sleep
         self.clock = clock
         self.session = requests.Session()
@@ -164,6 +183,8 @@ class PoliteClient:
             # raw.stream() raises urllib3's own errors (IncompleteRead, ReadTimeoutError), not requests'.
             if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
                 raise PermanentError(f"bad URL: {exc}", url) from exc
+            if _no_connection(exc):
+                raise _ConnectFailed(_connect_reason(exc), url) from exc
             raise TransientError(f"{type(exc).__name__}: {str(exc)[:200]}", url) from exc
 
     def get(
@@ -176,9 +197,13 @@ class PoliteClient:
 
         A response for which `accept` says True is returned whatever its status (replay servers answer
         an archived 404 or 503 as such, marked by a Memento-Datetime header). Otherwise 2xx and 3xx are
-        returned, transient statuses retried and the rest raised as permanent.
+        returned, transient statuses retried and the rest raised as permanent. Raises `ArchiveUnreachable`
+        when the server cannot be connected to (see the module docstring).
         """
+        if self.unreachable is not None:
+            raise self.unreachable
         last: HttpError | None = None
+        refused = 0
         for attempt in range(self.max_attempts):
             if attempt:
                 self.n_retries += 1
@@ -187,6 +212,15 @@ class PoliteClient:
             retry_after = None
             try:
                 resp = self._once(url, params)
+            except _ConnectFailed as exc:
+                refused += 1
+                if refused >= self.connect_attempts:
+                    self.unreachable = ArchiveUnreachable(
+                        f"archive unreachable at {urlsplit(url).netloc}: {exc} ({refused} attempts)"
+                    )
+                    raise self.unreachable from exc
+                self.sleep(self.connect_retry_wait * 2 ** (refused - 1))
+                continue
             except TransientError as exc:
                 last = exc
             else:
@@ -202,3 +236,24 @@ class PoliteClient:
                 self.sleep(wait)
         assert last is not None
         raise last
+
+
+def _no_connection(exc: BaseException) -> bool:
+    """Whether no connection was made at all (as opposed to one dropped mid-answer, which is transient)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, urllib3.exceptions.NewConnectionError):  # refused; NameResolutionError is one too
+            return True
+        seen = getattr(seen, "reason", None) or seen.__cause__ or seen.__context__
+    return False
+
+
+def _connect_reason(exc: BaseException) -> str:
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connect timeout"
+    text = str(exc)
+    if "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text:
+        return "host name not found"
+    return "connection refused" if "refused" in text.lower() else "no connection"

@@ -1,11 +1,10 @@
-"""Ingest captures from WARC files into capture rows and the raw store."""
+"""Stage the captures of WARC/ARC files: capture rows as Parquet, payloads into the raw store."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -14,7 +13,7 @@ import pyarrow.parquet as pq
 from pipelines.archive.records import Capture
 from pipelines.archive.sources import Sources, host_slug, shard_of, url_key
 from pipelines.archive.store import RawStore, sha256
-from pipelines.archive.warc import expand_paths, read_records
+from pipelines.archive.warc import DIGEST_MISMATCH, TRUNCATED, ReadReport, read_records
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ def _staged_schema() -> pa.Schema:
 
 @dataclass
 class IngestResult:
-    """Captures found (with payload hashes filled) and the payload rows newly known."""
+    """Captures found (with payload hashes filled) and the payload rows newly known (the CDX source's result)."""
 
     captures: list[Capture] = field(default_factory=list)
     payloads: dict[str, dict] = field(default_factory=dict)
@@ -62,73 +61,6 @@ def fetch_status_for(status: int | None, record_type: str, has_payload: bool) ->
     if status is not None and status >= 400:
         return "http_error"
     return "ok" if has_payload else "unavailable"
-
-
-def ingest_warcs(
-    paths: Iterable[Path | str],
-    store: RawStore,
-    sources: Sources | None = None,
-    n_shards: int = 8,
-) -> IngestResult:
-    """Read every response/revisit record, store payloads once, and return capture rows.
-
-    With `sources`, only captures of configured URLs are kept (assigned to their site); without, every
-    capture is kept and its host names the site. Revisit records take the payload of the response they
-    repeat (matched by payload digest).
-    """
-    result = IngestResult()
-    by_digest: dict[str, str] = {}
-    revisits: list[Capture] = []
-    site_for = _site_lookup(sources)
-    for path in expand_paths(paths):
-        for cap, payload in read_records(path):
-            site_id = site_for(cap.url)
-            if site_id is None:
-                result.skipped_unmatched += 1
-                continue
-            cap = replace(cap, site_id=site_id, shard=shard_of(site_id, n_shards))
-            if cap.record_type == "revisit":
-                revisits.append(cap)
-                continue
-            sha = None
-            if payload is not None:
-                sha = sha256(payload)
-                if not store.has(sha):
-                    store.put(payload)
-                    result.stored += 1
-                if cap.digest:
-                    by_digest[cap.digest] = sha
-                result.payloads.setdefault(
-                    sha,
-                    {
-                        "payload_sha256": sha,
-                        "n_bytes": len(payload),
-                        "content_type": cap.content_type,
-                        "first_captured_at": cap.captured_at,
-                        "stored_at": datetime.now(UTC).replace(tzinfo=None),
-                    },
-                )
-                p = result.payloads[sha]
-                p["first_captured_at"] = min(p["first_captured_at"], cap.captured_at)
-            status = (
-                cap.fetch_status
-                if cap.fetch_status != "ok"
-                else fetch_status_for(cap.status_code, cap.record_type, sha is not None)
-            )
-            result.captures.append(replace(cap, payload_sha256=sha, fetch_status=status))
-    for cap in revisits:
-        sha = by_digest.get(cap.digest or "")
-        status = fetch_status_for(cap.status_code, "revisit", sha is not None)
-        result.captures.append(replace(cap, payload_sha256=sha, fetch_status=status))
-    # Two records of the same (url, time, digest) are one capture: keep the first.
-    seen: set[str] = set()
-    unique = []
-    for cap in result.captures:
-        if cap.capture_id not in seen:
-            seen.add(cap.capture_id)
-            unique.append(cap)
-    result.captures = unique
-    return result
 
 
 def _site_lookup(sources: Sources | None) -> Callable[[str], str | None]:
@@ -153,15 +85,17 @@ def stage_warc(
 
     Only captures of `shards` are written. Nothing is held in memory beyond the current record: revisits
     are resolved and duplicate captures dropped later, in SQL, across every staged file (see
-    `steps.load_captures`), so files can be read by many workers at once. Staged rows carry the capture
-    columns plus `file_no` and `ord` (reading order), `n_bytes` and `content_type` (for `payloads`).
+    `stage.load_captures`), so files can be read by many workers at once. Staged rows carry the capture
+    columns plus `file_no` and `ord` (reading order), `n_bytes` and `content_type` (for `payloads`). The stats
+    say what reading found: archive records, captures, those cut short (`truncated`) or failing their digest
+    (`digest_mismatch`), and `error`, one line when the file (or its rest) was unreadable ("" when not).
     """
     store, wanted = RawStore(store_root), set(shards)
     site_for = _site_lookup(sources)
-    stats = {"records": 0, "skipped_unmatched": 0, "stored": 0}
+    report = ReadReport()
+    stats = {"skipped_unmatched": 0, "stored": 0}
     rows: list[dict] = []
-    for ord_, (cap, payload) in enumerate(read_records(Path(path))):
-        stats["records"] += 1
+    for ord_, (cap, payload) in enumerate(read_records(Path(path), report=report)):
         site_id = site_for(cap.url)
         if site_id is None:
             stats["skipped_unmatched"] += 1
@@ -194,4 +128,14 @@ def stage_warc(
         store.flush()  # the payloads are durable before the staged rows that point at them exist
     table = pa.Table.from_pylist(rows, schema=_staged_schema())
     pq.write_table(table, out)
-    return {"path": str(out), "rows": len(rows), **stats}
+    return {
+        "path": str(out),
+        "rows": len(rows),
+        **stats,
+        "records": report.records,
+        "captures": report.captures,
+        TRUNCATED: report.statuses[TRUNCATED],
+        DIGEST_MISMATCH: report.statuses[DIGEST_MISMATCH],
+        "bad_dates": report.bad_dates,
+        "error": report.error or "",
+    }

@@ -1,5 +1,10 @@
 """The captures stage (what the `captures` asset calls): load a shard's captures and payloads, from WARC/ARC files
-or a CDX server, into `captures` and `payloads`."""
+or a CDX server, into `captures` and `payloads`.
+
+A load that brings in nothing usable raises `NothingUsable` (or the HTTP client's `ArchiveUnreachable`) with
+one line saying why, so the build fails and nothing is published; partial trouble is counted in the stage's
+stats, which `warnings` turns into the build summary's warnings.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from pipelines.archive.http import PoliteClient
 from pipelines.archive.ingest import stage_warc
 from pipelines.archive.sources import Sources, shard_of
 from pipelines.archive.store import RawStore
-from pipelines.archive.warc import expand_paths
+from pipelines.archive.warc import DIGEST_MISMATCH, TRUNCATED, expand_paths
 from pipelines.runtime.pool import PARALLEL_MIN_DOCS, Pool, call, pool_or_local
 from pipelines.runtime.shards import N_SHARDS, in_shards
 from pipelines.runtime.staging import staging_dir
@@ -25,6 +30,34 @@ from pipelines.warehouse import tables
 from pipelines.warehouse.schema import TABLES
 
 log = logging.getLogger(__name__)
+
+# Stats of this stage that count partial trouble, and what each means to a user; `<name>_detail` names them.
+WARNING_STATS = {
+    "files_unreadable": "WARC/ARC files not read, or read only up to a corrupt record",
+    TRUNCATED: "records cut short (stored with fetch_status truncated, not extracted)",
+    DIGEST_MISMATCH: "records whose payload does not match its digest (fetch_status digest_mismatch, not extracted)",
+    "failed_sites": "sites whose CDX listing failed (they keep their previous captures)",
+    "unavailable": "captures whose payload could not be fetched (fetch_status unavailable)",
+}
+MAX_NAMED = 5  # files or sites named in a warning; the count says how many there are
+
+
+class NothingUsable(Exception):  # noqa: N818 - an outcome of a build, told to the user as is
+    """A load that brought in nothing a build can use; the message is one line for the user."""
+
+
+def warnings(stats: dict) -> list[dict]:
+    """The partial trouble a captures stage's stats record: one entry (kind, count, what, detail) per kind."""
+    return [
+        {"kind": kind, "count": int(stats[kind]), "what": what, "detail": str(stats.get(f"{kind}_detail", ""))}
+        for kind, what in WARNING_STATS.items()
+        if stats.get(kind)
+    ]
+
+
+def _named(names: Sequence[str]) -> str:
+    more = f" and {len(names) - MAX_NAMED} more" if len(names) > MAX_NAMED else ""
+    return "; ".join(names[:MAX_NAMED]) + more
 
 
 def load_captures(
@@ -34,7 +67,7 @@ def load_captures(
     sources: Sources | None,
     shards: Sequence[int],
     pool: Pool | None = None,
-) -> dict[str, int]:
+) -> dict[str, int | str]:
     """Load the captures of these shards into `captures` and `payloads`.
 
     From WARC files the shards' rows are replaced (the files are the whole truth), unless the files, the
@@ -42,11 +75,43 @@ def load_captures(
     are read as streams by the pool's workers (one staged Parquet file each); revisits are resolved and
     duplicates dropped here, in SQL, by the one writer. From a CDX server only captures newer than the
     newest known per site are asked for, and rows are upserted, so the history already loaded is kept and a
-    scheduled run costs one listing per site.
+    scheduled run costs one listing per site. WARC files, when given, win over the sources' CDX server.
+
+    Raises `NothingUsable` when no file held a readable capture of a configured site (the shards' rows are
+    then left as they were), when every site's listing failed, when every fetch of this run failed, or when
+    the warehouse holds no capture with a usable payload at all; `ArchiveUnreachable` when the CDX server
+    cannot be reached.
     """
-    if sources is not None and sources.cdx:
-        return _load_cdx_captures(con, store, sources, shards)
     files = expand_paths(warc_paths)
+    if sources is not None and sources.cdx and not files:
+        stats = _load_cdx_captures(con, store, sources, shards)
+    else:
+        stats = _load_warc_captures(con, store, files, sources, shards, pool)
+    _require_usable(con)
+    return stats
+
+
+def _require_usable(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise NothingUsable when no capture of the warehouse has a payload the text stages can read."""
+    by_status = dict(con.execute("SELECT fetch_status, count(*) FROM captures GROUP BY 1 ORDER BY 2 DESC").fetchall())
+    if by_status.get("ok"):
+        return
+    if not by_status:
+        raise NothingUsable("no capture of a configured site came in")
+    counts = ", ".join(f"{n} {status}" for status, n in by_status.items())
+    raise NothingUsable(f"no capture has a usable payload ({counts})")
+
+
+def _load_warc_captures(
+    con: duckdb.DuckDBPyConnection,
+    store: RawStore,
+    files: Sequence[Path],
+    sources: Sources | None,
+    shards: Sequence[int],
+    pool: Pool | None,
+) -> dict[str, int | str]:
+    if not files:
+        raise NothingUsable("no WARC/ARC files given")
     fingerprint = _warc_fingerprint(files, sources)
     done = tables.stage_fingerprints(con, "captures")
     if all(done.get(s) == fingerprint for s in shards):
@@ -66,13 +131,37 @@ def load_captures(
             for i, f in enumerate(files)
         ]
         staged = list(p.run(call, jobs))
+        _require_captures(staged)
         n = _load_staged_captures(con, [s["path"] for s in staged], shards)
     tables.set_stage_fingerprints(con, "captures", dict.fromkeys(shards, fingerprint))
+    errors = [s["error"] for s in staged if s["error"]]
     return {
         "captures": n,
         "payloads_stored": sum(s["stored"] for s in staged),
         "skipped_unmatched": sum(s["skipped_unmatched"] for s in staged),
+        "records": sum(s["records"] for s in staged),
+        TRUNCATED: sum(s[TRUNCATED] for s in staged),
+        DIGEST_MISMATCH: sum(s[DIGEST_MISMATCH] for s in staged),
+        "files_unreadable": len(errors),
+        "files_unreadable_detail": _named(errors),
     }
+
+
+def _require_captures(staged: Sequence[dict]) -> None:
+    """Raise NothingUsable, before anything is replaced, when the files hold no capture of a configured site."""
+    if any(s["rows"] for s in staged):
+        return
+    errors = [s["error"] for s in staged if s["error"]]
+    if len(errors) == len(staged):
+        raise NothingUsable(f"no readable WARC/ARC record: {_named(errors)}")
+    if not sum(s["captures"] for s in staged):
+        raise NothingUsable(
+            f"no capture (response, revisit or page resource record) in {sum(s['records'] for s in staged)} records"
+            f" of {len(staged)} file(s)" + (f"; {_named(errors)}" if errors else "")
+        )
+    if sum(s["skipped_unmatched"] for s in staged):
+        raise NothingUsable(f"none of the {sum(s['captures'] for s in staged)} captures is of a configured site")
+    raise NothingUsable("no capture of the sites of these shards")
 
 
 def _warc_fingerprint(files: Sequence[Path], sources: Sources | None) -> str:
@@ -149,7 +238,7 @@ def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shar
 
 def _load_cdx_captures(
     con: duckdb.DuckDBPyConnection, store: RawStore, sources: Sources, shards: Sequence[int]
-) -> dict[str, int]:
+) -> dict[str, int | str]:
     wanted = set(shards)
     where, params = in_shards(shards)
     mine = sources.only({s.id for s in sources.sites if shard_of(s.id, N_SHARDS) in wanted})
@@ -159,6 +248,11 @@ def _load_cdx_captures(
     result = ingest_cdx(mine, store, _cdx_client(sources), N_SHARDS, known)
     rows = [c.row() for c in result.captures]
     n = tables.upsert(con, "captures", rows)
+    if mine.sites and len(result.failed_sites) == len(mine.sites):
+        raise NothingUsable(f"CDX listing failed for every site ({len(mine.sites)}) at {sources.cdx}")
+    unavailable = sum(c.fetch_status == "unavailable" for c in result.captures)
+    if unavailable and not any(c.fetch_status == "ok" for c in result.captures):
+        raise NothingUsable(f"every fetch failed: {unavailable} captures unavailable from {sources.replay}")
     for site in result.failed_sites:
         log.warning("CDX listing failed for site %s; it keeps its previous captures", site)
     used = {r["payload_sha256"] for r in rows if r["payload_sha256"]}
@@ -177,6 +271,8 @@ def _load_cdx_captures(
         "skipped_unmatched": result.skipped_unmatched,
         "fetched": result.fetched,
         "failed_sites": len(result.failed_sites),
+        "failed_sites_detail": _named(result.failed_sites),
+        "unavailable": unavailable,
     }
 
 

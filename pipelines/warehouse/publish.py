@@ -17,7 +17,7 @@ import duckdb
 from pipelines.warehouse import dashboard, models, tables
 from pipelines.warehouse.files import write_atomic
 
-PUBLISHED_DIR = "published"  # beside the build's DuckDB file
+PUBLISHED_SUFFIX = ".published"  # `<db stem>.published/` beside the build's DuckDB file: one per warehouse
 PUBLISHED_DB = "policy.duckdb"
 DASHBOARD = "dashboard.html"
 PARQUET_DIR = "parquet"
@@ -27,8 +27,10 @@ EXPORTED_TABLES = ("policy_versions", "version_changes", "capture_versions")
 
 
 def published_dir(db_path: Path | str) -> Path:
-    """Where a build's published copy, Parquet exports and dashboard go: `published/` beside its DuckDB file."""
-    return Path(db_path).parent / PUBLISHED_DIR
+    """Where a build's published copy, Parquet exports and dashboard go: `<db stem>.published/` beside its DuckDB
+    file, so two warehouses in one folder never publish over each other."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.stem + PUBLISHED_SUFFIX)
 
 
 def _swap_in(tmp: Path, final: Path) -> None:
@@ -77,7 +79,7 @@ def publish(db_path: Path | str, out_dir: Path | str) -> dict:
         con.execute("CHECKPOINT")  # everything in the main file before it is copied
     tmp_copy = _tmp_name(copy)
     shutil.copyfile(db_path, tmp_copy)
-    tmp_copy.chmod(0o444)  # a published copy is for reading
+    tmp_copy.chmod(0o444)  # a published copy is for reading, by anyone: that is what it is for
     _swap_in(tmp_copy, copy)
     write_atomic(board, page.encode("utf-8"))
     summary = {
