@@ -1,6 +1,7 @@
 """The `policy-history` command line: stable contracts over the pipeline's stages.
 
-Each command calls one library function. Expected failures print one line to stderr and exit non-zero.
+Each command calls one library function. Exit status: 0 when it worked; 1 for a failed build or an expected
+error (one line on stderr, never a traceback); 2 for a usage error (argparse's own convention).
 """
 
 from __future__ import annotations
@@ -105,19 +106,23 @@ def cmd_train_tagger(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from pipelines.build import build
 
-    if not args.warc and not args.sources:
-        raise CliError("give --warc PATH... or --sources FILE with an [archive] cdx server")
     summary = build(db=Path(args.db), warc_paths=args.warc, sources=args.sources, tagger_model=args.model)
-    print(json.dumps(summary, indent=2, default=str))
-    return 0 if summary["ok"] else 1
+    return _report(summary)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from pipelines.build import demo
 
-    summary = demo(Path(args.out))
+    return _report(demo(Path(args.out)))
+
+
+def _report(summary: dict) -> int:
+    """Print a build summary as JSON; a failed build also says why on stderr, in one line, and exits 1."""
     print(json.dumps(summary, indent=2, default=str))
-    return 0 if summary["ok"] else 1
+    if summary["ok"]:
+        return 0
+    print(f"policy-history build: failed: {summary['reason']}", file=sys.stderr)
+    return 1
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -152,12 +157,23 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True, metavar="PATH", help="model file to write (a .json sidecar goes beside)")
 
     sp = add(
-        "build", cmd_build, "Materialize the whole asset graph from WARC files (or a CDX server) into a DuckDB file."
+        "build",
+        cmd_build,
+        "Materialize the whole asset graph from WARC files (or a CDX server) into a DuckDB file. Exit status 0 when "
+        "the build worked (warnings listed in the summary), 1 when it failed (nothing is published), 2 on misuse.",
     )
-    sp.add_argument("--warc", nargs="+", default=[], metavar="PATH", help="WARC/ARC files or folders")
-    sp.add_argument("--db", required=True, help="DuckDB file to create or update")
     sp.add_argument(
-        "--sources", help="sources TOML; without --warc its [archive] CDX server is used (default: every WARC host)"
+        "--warc",
+        nargs="+",
+        default=[],
+        metavar="PATH",
+        help="WARC/ARC files or folders; they win over the sources file's [archive] (its cdx or warc is then unused)",
+    )
+    sp.add_argument("--db", required=True, help="DuckDB file to create or update (published to <db stem>.published/)")
+    sp.add_argument(
+        "--sources",
+        help="sources TOML: the sites to follow (default: every host of the WARC files); without --warc, its "
+        "[archive] cdx server or warc files are read",
     )
     sp.add_argument("--model", help="trained tagger model (default: the built-in rules)")
 
@@ -172,7 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `policy-history` console script."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     logging.getLogger("pipelines").setLevel(logging.INFO)  # our progress, not every library's chatter
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "build" and not args.warc and not args.sources:
+        parser.error("build needs --warc PATH... or --sources FILE with an [archive] table")
     try:
         return args.fn(args)
     except CliError as exc:

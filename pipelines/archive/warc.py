@@ -15,6 +15,7 @@ from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -140,6 +141,13 @@ def _read_capture(
     return _capture(rec, url, captured_at, source, fetch_status), payload
 
 
+def _unread_tail(fh: BinaryIO, offset: int) -> bool:
+    """Whether bytes other than blank lines follow the end of the last whole record (warcio ends quietly on a
+    record cut inside its headers, or on a gzip member cut short)."""
+    fh.seek(offset)
+    return bool(fh.read(1 << 16).strip())
+
+
 @contextmanager
 def _quiet() -> Iterator[None]:
     """Keep warcio from writing to stderr: it prints warnings with the raw bytes of the record it met."""
@@ -152,6 +160,8 @@ def _one_line(exc: BaseException, at_start: bool) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if text.startswith("Unknown archive format"):
         return "not a WARC or ARC file" if at_start else "unreadable bytes where a record should start"
+    if text.startswith("the file ends inside a record") and at_start:
+        return "not a WARC or ARC file, or cut inside its first record"
     return "".join(c if c.isprintable() else "?" for c in text)[:120]
 
 
@@ -169,18 +179,22 @@ def read_records(
     source = f"warc:{path.name}"
     with path.open("rb") as fh:
         try:
-            records = iter(ArchiveIterator(fh, arc2warc=True, check_digests=True))
+            archive = ArchiveIterator(fh, arc2warc=True, check_digests=True)
+            records = iter(archive)
             while True:
                 with _quiet():
                     rec = next(records, None)
                     if rec is None:
                         break
-                    if rec.rec_type is None:  # warcio's reading of bytes that are no record
-                        raise ValueError("unreadable bytes where a record should start")
+                    # warcio's reading of bytes that are no record (an ARC header line is any five words)
+                    if rec.rec_type is None or ":" not in (rec.rec_headers.get_header("WARC-Target-URI") or ":"):
+                        raise ValueError("Unknown archive format")
                     report.records += 1
                     found = _read_capture(rec, source, max_bytes, report)
                 if found is not None:
                     yield found
+            if _unread_tail(fh, archive.offset):
+                raise ValueError("the file ends inside a record")
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on hostile bytes; all mean the same
             where = f" after {report.records} records, the rest skipped" if report.records else ""
             report.error = f"{path}: {_one_line(exc, not report.records)}{where}"
