@@ -31,7 +31,7 @@ def marts(policy_history: PolicyHistory) -> dg.MaterializeResult:
     deps=[marts],
     **COMMON,
     group_name="history",
-    description="The published warehouse, in published/ beside the DuckDB file: Parquet exports of the marts "
+    description="The published warehouse, in <db stem>.published/ beside the DuckDB file: Parquet exports of the marts "
     "(one file per mart, same grain), a read-only copy swapped in atomically, and the self-contained dashboard.html.",
 )
 def published(policy_history: PolicyHistory) -> dg.MaterializeResult:

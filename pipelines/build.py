@@ -95,7 +95,7 @@ def build(
 
 def demo(out: Path) -> dict:
     """Generate the sample archive under out/sample and build out/policy.duckdb from it (published, with its
-    dashboard, to out/published/)."""
+    dashboard, to out/policy.published/)."""
     from pipelines.sample import write_sample
 
     files = write_sample(out / "sample")

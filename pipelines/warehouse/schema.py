@@ -53,7 +53,7 @@ CAPTURES = _t(
     ("source", "VARCHAR", "where the capture was found: warc:<file> or cdx:<endpoint>"),
     ("redirect_to", "VARCHAR", "Location of a 3xx capture, resolved against url"),
     ("payload_sha256", "VARCHAR", "sha256 of the stored payload; null when no payload could be had"),
-    ("fetch_status", "VARCHAR", "ok | redirect | http_error | unavailable | too_large | duplicate_digest"),
+    ("fetch_status", "VARCHAR", "ok | redirect | http_error | unavailable | too_large | truncated (WARC record cut short) | digest_mismatch (payload does not match WARC-Payload-Digest); only ok payloads are extracted"),
     ("shard", "INTEGER", "partition shard of the site (stable hash of site_id)"),
 )
 
