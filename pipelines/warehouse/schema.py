@@ -49,11 +49,17 @@ CAPTURES = _t(
     ("status_code", "INTEGER", "HTTP status of the archived response (null for revisits without one)"),
     ("mime", "VARCHAR", "media type of the archived response, without parameters"),
     ("digest", "VARCHAR", "the archive's payload digest (e.g. sha1:BASE32), as given"),
-    ("record_type", "VARCHAR", "response | revisit | cdx"),
+    ("record_type", "VARCHAR", "response | revisit | resource (a WARC page record without HTTP headers) | cdx"),
     ("source", "VARCHAR", "where the capture was found: warc:<file> or cdx:<endpoint>"),
     ("redirect_to", "VARCHAR", "Location of a 3xx capture, resolved against url"),
     ("payload_sha256", "VARCHAR", "sha256 of the stored payload; null when no payload could be had"),
-    ("fetch_status", "VARCHAR", "ok | redirect | http_error | unavailable | too_large | truncated (WARC record cut short) | digest_mismatch (payload does not match WARC-Payload-Digest); only ok payloads are extracted"),
+    (
+        "fetch_status",
+        "VARCHAR",
+        "ok | redirect | http_error | unavailable | too_large | "
+        "truncated (WARC record cut short) | digest_mismatch (payload not matching WARC-Payload-Digest); "
+        "only ok payloads are extracted",
+    ),
     ("shard", "INTEGER", "partition shard of the site (stable hash of site_id)"),
 )
 
