@@ -35,7 +35,7 @@ from bench.archive.make_archive import make_archive
 from pipelines.archive.store import RawStore
 from pipelines.build import build
 from pipelines.extract import decode, extract, tuned
-from pipelines.runtime.pool import compute_pool
+from pipelines.runtime.pool import call, compute_pool
 from pipelines.text.stage import EXTRACT_BATCH
 from pipelines.warehouse.tables import memory_limit
 
@@ -75,11 +75,6 @@ def _trafilatura_batch(store_root: str, tasks: list[tuple[str, str | None]]) -> 
     return sum(bool(tuned(decode(store.get(sha), ctype))) for sha, ctype in tasks)
 
 
-def _call(job: tuple) -> object:
-    fn, *args = job
-    return fn(*args)
-
-
 def trafilatura_alone(db: Path, store: Path) -> tuple[float, int]:
     """Seconds for trafilatura over every distinct payload of the build, in the build's pool and batch size."""
     with duckdb.connect(str(db), read_only=True) as con:
@@ -87,7 +82,7 @@ def trafilatura_alone(db: Path, store: Path) -> tuple[float, int]:
     batches = [todo[i : i + EXTRACT_BATCH] for i in range(0, len(todo), EXTRACT_BATCH)]
     started = time.monotonic()
     with compute_pool() as pool:  # the same pool extract_documents uses (pool start-up included, as there)
-        list(pool.run(_call, ((_trafilatura_batch, str(store), b) for b in batches)))
+        list(pool.run(call, ((_trafilatura_batch, str(store), b) for b in batches)))
     return time.monotonic() - started, len(todo)
 
 
