@@ -34,8 +34,10 @@ import psutil
 from bench.archive.make_archive import make_archive
 from pipelines.archive.store import RawStore
 from pipelines.build import build
-from pipelines.extract import decode, extract, tuned
 from pipelines.runtime.pool import call, compute_pool
+from pipelines.text.decode import decode
+from pipelines.text.extract import extract
+from pipelines.text.markdown import tuned
 from pipelines.text.stage import EXTRACT_BATCH
 from pipelines.warehouse.tables import memory_limit
 

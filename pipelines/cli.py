@@ -46,7 +46,7 @@ def _timestamp(value: str) -> datetime:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from pipelines.extract import extract
+    from pipelines.text.extract import extract
 
     data = _read(args.file)
     ctype = "application/pdf" if data[:5] == b"%PDF-" else None
@@ -56,7 +56,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
-    from pipelines.segment import segment_document
+    from pipelines.text.segment import segment_document
 
     for seg in segment_document(_read(args.file)):
         print(json.dumps(seg.contract(), ensure_ascii=False))

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import textstat
 
-from pipelines.dates import stated_date
-from pipelines.extract import EXTRACTOR_VERSION, text_hash
 from pipelines.history.stage import build_changes, build_versions
 from pipelines.practices.stage import tag_segments
 from pipelines.tag import RulesTagger
+from pipelines.text.dates import stated_date
+from pipelines.text.extract import EXTRACTOR_VERSION
+from pipelines.text.normalize import text_hash
 from pipelines.text.stage import segment_documents
 from pipelines.warehouse import models, tables
 

@@ -106,8 +106,8 @@ def test_to_do_lists_hold_keys_and_texts_are_read_by_batch(tmp_path: Path) -> No
 def test_a_documents_segments_are_read_by_key_when_its_rowid_range_is_stale(tmp_path: Path) -> None:
     """The changes stage reads a document's segments within the rowid range noted per shard; a document whose
     rows are no longer all in that range (rowids may move at a checkpoint) is read by key, whole."""
-    from pipelines.extract import EXTRACTOR_VERSION
     from pipelines.history import stage
+    from pipelines.text.extract import EXTRACTOR_VERSION
     from pipelines.warehouse import tables
 
     with tables.connect(tmp_path / "w.duckdb") as con:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.classify import POLICY_THRESHOLD, features, policy_score
+from pipelines.text.classify import POLICY_THRESHOLD, features, policy_score
 
 POLICY = """# Privacy Policy
 
@@ -99,7 +99,7 @@ def test_re2_concepts_agree_with_python_re(text: str) -> None:
     # The concept patterns run on RE2 for speed; they must find what Python's re finds with the same patterns.
     import re
 
-    from pipelines.classify import CONCEPT_PATTERNS
+    from pipelines.text.classify import CONCEPT_PATTERNS
 
     expected = sum(bool(re.search(p, text, re.I)) for p in CONCEPT_PATTERNS.values())
     assert features(text)["concepts"] == expected

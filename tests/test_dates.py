@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from pipelines.dates import stated_date
+from pipelines.text.dates import stated_date
 
 
 @pytest.mark.parametrize(

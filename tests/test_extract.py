@@ -12,8 +12,15 @@ import lxml.html
 import pytest
 from pypdf import PdfWriter
 
-from pipelines import extract as ex
-from pipelines.extract import decode, extract, focus_privacy, html_to_markdown, normalize, text_hash
+from pipelines.text import describe, restore
+from pipelines.text import extract as ex
+from pipelines.text import markdown as readings
+from pipelines.text import walk as page_walk
+from pipelines.text.decode import MAX_HTML_BYTES, decode
+from pipelines.text.extract import extract
+from pipelines.text.focus import focus_privacy
+from pipelines.text.markdown import html_to_markdown
+from pipelines.text.normalize import normalize, text_hash
 
 POLICY_BODY = """
 <h1>Privacy Policy</h1>
@@ -93,12 +100,12 @@ def test_plain_text_and_pdf_payloads() -> None:
 def test_gzip_payload_is_inflated_and_bombs_are_refused() -> None:
     html = page(POLICY_BODY).encode()
     assert extract(gzip.compress(html), "text/html").status == "ok"
-    bomb = gzip.compress(b"<p>" + b"a" * (ex.MAX_HTML_BYTES + 10))
+    bomb = gzip.compress(b"<p>" + b"a" * (MAX_HTML_BYTES + 10))
     assert extract(bomb, "text/html").status == "too_large"
 
 
 def test_bounds_and_statuses() -> None:
-    assert extract(b"x" * (ex.MAX_HTML_BYTES + 1), "text/html").status == "too_large"
+    assert extract(b"x" * (MAX_HTML_BYTES + 1), "text/html").status == "too_large"
     assert extract(bytes(range(256)) * 100, "application/octet-stream").status == "not_html"
     assert extract(b"", "text/html").status == "empty"
     assert extract(b"%PDF-1.4 garbage", "application/pdf").status == "error"
@@ -106,7 +113,7 @@ def test_bounds_and_statuses() -> None:
 
 def test_safeguard_falls_back_when_tuned_pass_loses_the_policy(monkeypatch: pytest.MonkeyPatch) -> None:
     # Simulate trafilatura keeping only the first heading: the safeguard must notice and use another reading.
-    monkeypatch.setattr(ex, "tuned", lambda html: "# Privacy Policy")
+    monkeypatch.setattr(readings, "tuned", lambda html: "# Privacy Policy")
     md = html_to_markdown(page(POLICY_BODY))
     assert "How we share information" in md and "opt out of marketing" in md
 
@@ -171,10 +178,10 @@ def test_policy_in_one_table_cell_keeps_its_paragraphs() -> None:
 def test_page_is_parsed_once_and_trafilatura_reads_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
     loads: list[str] = []
     seen: list[type] = []
-    real_load, real_extract = ex._load, ex.trafilatura.extract
-    monkeypatch.setattr(ex, "_load", lambda html: loads.append(html) or real_load(html))
+    real_load, real_extract = readings.load_page, readings.trafilatura.extract
+    monkeypatch.setattr(readings, "load_page", lambda html: loads.append(html) or real_load(html))
     monkeypatch.setattr(
-        ex.trafilatura, "extract", lambda page, **kw: seen.append(type(page)) or real_extract(page, **kw)
+        readings.trafilatura, "extract", lambda page, **kw: seen.append(type(page)) or real_extract(page, **kw)
     )
     doc = extract(page(POLICY_BODY).encode(), "text/html")
     assert doc.status == "ok" and len(loads) == 1
@@ -192,7 +199,7 @@ def test_page_is_parsed_once_and_trafilatura_reads_the_tree(monkeypatch: pytest.
 def test_fk_grade_matches_textstat(text: str) -> None:
     textstat = pytest.importorskip("textstat")
     clean = re.sub(r"<[^>]+>", " ", text)
-    assert ex.fk_grade(clean) == pytest.approx(textstat.flesch_kincaid_grade(clean), abs=0.5)
+    assert describe.fk_grade(clean) == pytest.approx(textstat.flesch_kincaid_grade(clean), abs=0.5)
 
 
 @pytest.mark.parametrize(
@@ -212,7 +219,7 @@ def test_fk_grade_matches_textstat(text: str) -> None:
     ],
 )
 def test_language_of_the_prose(text: str, lang: str) -> None:
-    assert ex.language(text) == lang
+    assert describe.language(text) == lang
 
 
 def _cf_protect(address: str, key: int) -> str:
@@ -242,8 +249,8 @@ def _capture(body: str, token: str, style: str = "p{}", ld: str = "{}") -> bytes
 
 def test_pages_equal_but_for_scripts_styles_and_comments_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     reads = []
-    real = ex.html_to_markdown
-    monkeypatch.setattr(ex, "html_to_markdown", lambda html, root=None: reads.append(1) or real(html, root))
+    real = readings.html_to_markdown
+    monkeypatch.setattr(readings, "html_to_markdown", lambda html, root=None: reads.append(1) or real(html, root))
     body = POLICY_BODY.replace("March 3, 2019", "June 1, 2021")
     changed = body.replace("opt out of marketing email", "opt out of all marketing email")
     tasks = [
@@ -318,20 +325,20 @@ def _sections(start: int, stop: int) -> str:
 def test_a_section_trafilatura_drops_for_its_class_name_is_put_back_in_place() -> None:
     # trafilatura discards a block whose class reads like navigation ("navigation-block"), here the contact section.
     body = _sections(0, 30) + f"<div class='navigation-block'>{CONTACT}</div>" + _sections(30, 40)
-    assert "data protection officer" not in ex.tuned(page(body))
+    assert "data protection officer" not in readings.tuned(page(body))
     md = html_to_markdown(page(body))
     assert md.index("Paragraph 29") < md.index("data protection officer") < md.index("Paragraph 30")
     assert md.count("data protection officer") == 1
 
 
 def test_restore_puts_back_a_visible_section_once_and_nothing_hidden_or_too_large() -> None:
-    markdown = ex.tuned(lxml.html.fromstring(f"<html><body><main>{_sections(0, 40)}</main></body></html>"))
+    markdown = readings.tuned(lxml.html.fromstring(f"<html><body><main>{_sections(0, 40)}</main></body></html>"))
     assert "Paragraph 39" in markdown
 
     def restored(extra: str) -> str:
         body = f"<main>{_sections(0, 20)}{extra}{_sections(20, 40)}</main>"
-        walk = ex._walk(lxml.html.fromstring(f"<html><body>{body}</body></html>").find(".//body"))
-        return ex.restore_dropped(markdown, walk, walk.main_span())
+        walk = page_walk.walk_tree(lxml.html.fromstring(f"<html><body>{body}</body></html>").find(".//body"))
+        return restore.restore_dropped(markdown, walk, walk.main_span())
 
     out = restored(f"<div>{CONTACT}</div>")
     assert out.index("Paragraph 19") < out.index("data protection officer") < out.index("Paragraph 20")

@@ -9,8 +9,8 @@ import zlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines import extract as ex
-from pipelines.extract import extract
+from pipelines.text.decode import MAX_HTML_BYTES
+from pipelines.text.extract import extract
 
 STATUSES = {"ok", "empty", "not_policy", "error", "too_large", "not_html"}
 CTYPES = st.sampled_from(
@@ -58,6 +58,6 @@ def test_pathological_pages_finish() -> None:
 
 
 def test_huge_and_bomb_inputs_are_bounded() -> None:
-    assert extract(b"<p>" + b"a" * (ex.MAX_HTML_BYTES + 1), "text/html").status == "too_large"
+    assert extract(b"<p>" + b"a" * (MAX_HTML_BYTES + 1), "text/html").status == "too_large"
     bomb = zlib.compress(b"\x00" * (64 * 1024 * 1024))
     assert extract(bomb, None).status == "too_large"

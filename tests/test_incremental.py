@@ -10,11 +10,12 @@ import pytest
 from synthetic import COLLECT, GDPR, HISTORY, build_warehouse, policy
 
 from pipelines.archive.store import RawStore
-from pipelines.extract import EXTRACTOR_VERSION, text_hash
 from pipelines.history import stage as history_stage
 from pipelines.history.stage import build_changes, build_versions
 from pipelines.practices.stage import tag_segments
 from pipelines.tag import RulesTagger
+from pipelines.text.extract import EXTRACTOR_VERSION
+from pipelines.text.normalize import text_hash
 from pipelines.text.stage import extract_documents, segment_documents
 from pipelines.warehouse import models, tables
 from pipelines.warehouse.publish import publish, published_dir

@@ -9,8 +9,8 @@ import pytest
 from test_dashboard import needs_chromium, render_in_chromium
 
 from pipelines.build import build, demo
-from pipelines.extract import normalize
 from pipelines.sample import write_sample
+from pipelines.text.normalize import normalize
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.segment import ancestors, segment_document, segment_markdown
+from pipelines.text.segment import ancestors, segment_document, segment_markdown
 
 POLICY = """# Privacy Policy
 

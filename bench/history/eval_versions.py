@@ -29,22 +29,24 @@ from pathlib import Path
 import pandas as pd
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.classify import POLICY_THRESHOLD, policy_score
-from pipelines.extract import EXTRACTOR_VERSION, extract
 from pipelines.history.versions import group_versions
+from pipelines.text.classify import POLICY_THRESHOLD, policy_score
+from pipelines.text.extract import EXTRACTOR_VERSION, extract
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ota-dating"
 CACHE_DIR = ROOT / "bench" / "out"
-# The code whose output is cached: a change to any of these recomputes the extraction.
-EXTRACTION_CODE = ("extract.py", "pdf.py")
+# The code whose output is cached: a change to any text module but segmentation recomputes the extraction.
+EXTRACTION_CODE = sorted(
+    p for p in (ROOT / "pipelines" / "text").glob("*.py") if p.name not in ("segment.py", "stage.py")
+)
 
 
 def code_stamp() -> str:
     """Extractor version plus a short hash of the text-extraction code, to key the cache."""
     h = hashlib.sha256()
-    for name in EXTRACTION_CODE:
-        h.update((ROOT / "pipelines" / name).read_bytes())
+    for path in EXTRACTION_CODE:
+        h.update(path.read_bytes())
     return f"{EXTRACTOR_VERSION}-{h.hexdigest()[:12]}"
 
 

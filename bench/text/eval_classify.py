@@ -25,7 +25,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.extract import extract
+from pipelines.text.extract import extract
 
 _TITLE_RULE = re.compile(r"privacy|datenschutz|confidentialit|privacidad", re.I)
 DATA = Path(__file__).resolve().parents[2] / "../shared/data"

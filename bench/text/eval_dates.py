@@ -23,8 +23,8 @@ from pathlib import Path
 from htmldate import find_date
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.extract import extract
 from pipelines.sample import write_sample
+from pipelines.text.extract import extract
 
 
 def baseline(raw: bytes, captured: date) -> str | None:

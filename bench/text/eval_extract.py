@@ -9,9 +9,9 @@ of tokens: overlap = sum over tokens of min(count in ours, count in gold); preci
 recall = overlap / gold tokens. Macro = mean of per-policy P/R/F1; micro = from overlaps summed over policies.
 
 Methods:
-- ours: `pipelines.extract.extract()` (the product path: decoding, trafilatura tuned + safeguard, PDF, and the
+- ours: `pipelines.text.extract.extract()` (the product path: decoding, trafilatura tuned + safeguard, PDF, and the
   description of the document: is_policy score, stated date, language, readability, hash).
-- trafilatura-tuned: one `trafilatura.extract(decoded_html)` call with our settings (`pipelines.extract.tuned`),
+- trafilatura-tuned: one `trafilatura.extract(decoded_html)` call with our settings (`pipelines.text.markdown.tuned`),
   nothing else: the yardstick of issue 7 (the whole extract step should cost at most ~1.2x this).
 - trafilatura-default: `trafilatura.extract(raw_bytes)` with default settings.
 - readability: `readability.Document(raw_bytes).summary()` then HTML-to-text (lxml text of the summary).
@@ -44,9 +44,11 @@ import trafilatura.utils
 from readability import Document as Readability
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.extract import decode, extract, tuned
 from pipelines.opp115 import clean_segment
-from pipelines.pdf import pdf_to_text
+from pipelines.text.decode import decode
+from pipelines.text.extract import extract
+from pipelines.text.markdown import tuned
+from pipelines.text.pdf import pdf_to_text
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TOKEN = re.compile(r"[^\W_]+")

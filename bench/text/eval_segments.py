@@ -18,9 +18,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from pipelines.extract import extract
 from pipelines.opp115 import _uid, read_policy
-from pipelines.segment import segment_markdown
+from pipelines.text.extract import extract
+from pipelines.text.segment import segment_markdown
 
 
 def _content_type(path: Path) -> str:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.tag import OPP115_CATEGORIES
+from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.warehouse import models, tables
 
 VERSIONS_PER_SITE = 8

@@ -9,7 +9,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from pipelines.extract import normalize
+from pipelines.text.normalize import normalize
 
 MODIFIED_MIN_SIMILARITY = 80  # rapidfuzz ratio at which an unmatched pair counts as one edited segment
 

@@ -14,7 +14,6 @@ from operator import itemgetter
 import duckdb
 import pandas as pd
 
-from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.history import changes as changes_module
 from pipelines.history import versions as versions_module
 from pipelines.history.changes import diff_versions
@@ -24,6 +23,7 @@ from pipelines.runtime.pool import Pool, call, pool_or_local
 from pipelines.runtime.shards import in_shards, sites_of
 from pipelines.runtime.staging import with_progress
 from pipelines.tag import Tagger
+from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.warehouse import tables
 from pipelines.warehouse.texts import texts_at
 

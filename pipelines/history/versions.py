@@ -32,8 +32,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from pipelines.dates import MONTHS
-from pipelines.extract import normalize, text_hash
+from pipelines.text.dates import MONTHS
+from pipelines.text.normalize import normalize, text_hash
 
 VERSION_INPUT_COLUMNS = [
     "capture_id",

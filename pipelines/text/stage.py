@@ -12,11 +12,11 @@ from datetime import datetime
 import duckdb
 
 from pipelines.archive.store import RawStore
-from pipelines.extract import EXTRACTOR_VERSION, extract_many
 from pipelines.runtime.pool import Pool, pool_or_local
 from pipelines.runtime.shards import in_shards
 from pipelines.runtime.staging import staging_dir, stream_to_table, todo_batches, todo_table, with_texts
-from pipelines.segment import segment_markdown
+from pipelines.text.extract import EXTRACTOR_VERSION, extract_many
+from pipelines.text.segment import segment_markdown
 from pipelines.warehouse import tables
 from pipelines.warehouse.schema import TABLES
 

@@ -11,7 +11,9 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from pipelines.extract import decode, html_to_markdown, normalize
+from pipelines.text.decode import decode
+from pipelines.text.markdown import html_to_markdown
+from pipelines.text.normalize import normalize
 
 # Bumped whenever segmentation output changes (pseudo-headings, merged short runs: 2); a stage that stores segments
 # should key them by it so that a new segmenter re-segments stored documents.
