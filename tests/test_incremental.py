@@ -157,3 +157,27 @@ def test_raw_store_rewrites_an_empty_file(tmp_path: Path) -> None:
     assert not store.has(digest)
     store.put(b"payload")
     assert store.has(digest) and store.get(digest) == b"payload"
+
+
+def test_tags_of_texts_sharing_a_hash_do_not_depend_on_load_order(tmp_path: Path) -> None:
+    # Equal but for markdown emphasis, so one hash; the rules read the raw text and tag these two differently.
+    plain = "This Privacy Policy applies to all Services published by Acme that you use."
+    marked = "This **Privacy Policy applies to all Services published by Acme** that you use."
+    assert text_hash(plain) == text_hash(marked)
+    tagger = RulesTagger()
+    assert tagger.tag_batch([plain]) != tagger.tag_batch([marked])
+    results = []
+    for order in ((plain, marked), (marked, plain)):
+        with tables.connect(tmp_path / f"{len(results)}.duckdb") as con:
+            rows = [
+                {"payload_sha256": f"p{i}", "extractor_version": EXTRACTOR_VERSION, "segment_id": f"s{i}",
+                 "position": 0, "heading_path": [], "kind": "paragraph", "text": text, "text_sha256": text_hash(text)}
+                for i, text in enumerate(order)
+            ]  # fmt: skip
+            tables.append(con, "segments", rows)
+            tables.append(
+                con, "captures", [{"capture_id": f"c{i}", "payload_sha256": f"p{i}", "shard": 0} for i in range(2)]
+            )
+            tag_segments(con, tagger, [0])
+            results.append(con.execute("SELECT * FROM segment_practices ORDER BY ALL").fetchall())
+    assert results[0] and results[0] == results[1]

@@ -43,7 +43,9 @@ def tag_segments(
     n = todo_table(
         con,
         f"""
-        SELECT min(s.rowid) AS r, s.text_sha256
+        -- texts equal but for case, marks or spacing share a hash; the smallest raw text stands for them,
+        -- so the tags do not depend on the order in which batches were loaded
+        SELECT arg_min(s.rowid, s.text) AS r, s.text_sha256
         FROM segments s
         WHERE s.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
           AND NOT EXISTS (SELECT 1 FROM tagged_texts t WHERE t.text_sha256 = s.text_sha256

@@ -18,7 +18,8 @@ def texts_at(
 
     Read within the pairs' rowid range, which DuckDB reads without scanning the rest of the table. Texts are
     paired by the key read with them, and a key whose rowid no longer holds it (rowids are not promised stable
-    across a checkpoint) is looked up by key instead.
+    across a checkpoint) is looked up by key instead: its smallest text, the one a to-do list over segments
+    chooses, so the result does not depend on the order rows were loaded in.
     """
     rows = list(rows)
     if not rows:
@@ -38,7 +39,7 @@ def texts_at(
     if missing := [k for _, k in rows if k not in found]:
         found.update(
             con.execute(
-                f"SELECT {key}, any_value(text) FROM {table} WHERE {key} IN (SELECT unnest(?)){version} GROUP BY 1",
+                f"SELECT {key}, min(text) FROM {table} WHERE {key} IN (SELECT unnest(?)){version} GROUP BY 1",
                 [missing, *params],
             ).fetchall()
         )
