@@ -10,7 +10,7 @@ from test_dashboard import needs_chromium, render_in_chromium
 
 from pipelines.build import build, demo
 from pipelines.extract import normalize
-from pipelines.sample import write_sample
+from pipelines.sample.archive import write_sample
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from htmldate import find_date
 from warcio.archiveiterator import ArchiveIterator
 
 from pipelines.extract import extract
-from pipelines.sample import write_sample
+from pipelines.sample.archive import write_sample
 
 
 def baseline(raw: bytes, captured: date) -> str | None:
