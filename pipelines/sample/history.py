@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pipelines.sample.library import sections
 from pipelines.sample.model import LAST_VERSION_DAY, Site, Slot, Version
 
-# GDPR and CCPA took effect on these days; nearly every real policy was updated for them.
+# The days GDPR and CCPA took effect.
 _GDPR, _CCPA = date(2018, 5, 25), date(2020, 1, 1)
 
 

@@ -6,6 +6,7 @@ the field) instead of a ``KeyError`` deep inside the generator.
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from datetime import date
@@ -16,6 +17,7 @@ from typing import Any
 
 from pipelines.sample.model import EXTRAS, FEATURES, FIRST_DAY, FOREVER, PLACEHOLDERS, PRACTICE_LABELS, Para, Site, Slot
 
+_HOST_LABEL = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SECTION_KEYS = {"key", "headings", "level", "since", "until", "needs", "wording"}
 _PARAGRAPH_KEYS = {"text", "practices", "items"}
 _SITE_KEYS = {
@@ -94,8 +96,9 @@ def load_sites(path: Path) -> tuple[Site, ...]:
     for i, entry in enumerate(_get(path, "the file", raw, "site", list), start=1):
         _table(path, f"site #{i}", entry)
         site_id = _get(path, f"site #{i}", entry, "id", str)
-        if not site_id or site_id in seen or site_id != site_id.lower() or " " in site_id:
-            raise SampleDataError(f"{path}: site #{i}: id {site_id!r} is empty, not a slug or appears twice")
+        # The id is also the host name (www.<id>.example) of every URL of the site.
+        if not _HOST_LABEL.fullmatch(site_id) or site_id in seen:
+            raise SampleDataError(f"{path}: site #{i}: id {site_id!r} is not a lowercase host name or appears twice")
         seen.add(site_id)
         where = f"site {site_id!r}"
         _only(path, where, entry, _SITE_KEYS)
@@ -175,6 +178,8 @@ def _only(path: Path, where: str, table: dict[str, Any], keys: set[str]) -> None
 
 
 _MISSING = object()
+_KINDS = {str: "a string", int: "an integer", bool: "true or false", date: "a date (YYYY-MM-DD, unquoted)",
+          list: "an array"}  # fmt: skip
 
 
 def _get(path: Path, where: str, table: dict[str, Any], key: str, kind: type, default: Any = _MISSING) -> Any:
@@ -186,7 +191,7 @@ def _get(path: Path, where: str, table: dict[str, Any], key: str, kind: type, de
     # bool is an int and a datetime is a date to isinstance; neither is what the field means.
     ok = type(value) is kind if kind in (int, date) else isinstance(value, kind)
     if not ok:
-        raise SampleDataError(f"{path}: {where}: {key} must be a {kind.__name__}, got {value!r}")
+        raise SampleDataError(f"{path}: {where}: {key} must be {_KINDS[kind]}, got {value!r}")
     return value
 
 
