@@ -96,7 +96,7 @@ def build(
 def demo(out: Path) -> dict:
     """Generate the sample archive under out/sample and build out/policy.duckdb from it (published, with its
     dashboard, to out/policy.published/)."""
-    from pipelines.sample import write_sample
+    from pipelines.sample.archive import write_sample
 
     files = write_sample(out / "sample")
     log.info("sample archive written: %s", files.warc)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.archive.sources import SourcesError, load_sources, url_key
-from pipelines.sample import write_sample
+from pipelines.sample.archive import write_sample
 
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 

@@ -15,7 +15,7 @@ import psutil
 import pytest
 from pywb_server import PywbServer, pywb_venv
 
-from pipelines.sample import write_sample
+from pipelines.sample.archive import write_sample
 
 # Columns that legitimately differ between two builds (wall-clock times) are left out of the comparison.
 COMPARED = {

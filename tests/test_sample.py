@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.sample import PRACTICE_LABELS, SampleFiles, write_sample
+from pipelines.sample.archive import SampleFiles, write_sample
+from pipelines.sample.model import PRACTICE_LABELS
 
 
 @dataclass

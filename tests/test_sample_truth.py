@@ -9,7 +9,7 @@ import pytest
 from test_dashboard import needs_chromium, render_in_chromium
 
 from pipelines.build import build, demo
-from pipelines.sample import write_sample
+from pipelines.sample.archive import write_sample
 from pipelines.text.normalize import normalize
 
 

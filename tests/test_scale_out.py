@@ -13,7 +13,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 from pipelines.build import build
-from pipelines.sample import write_sample
+from pipelines.sample.archive import write_sample
 from pipelines.warehouse.schema import TABLES
 
 # Columns that legitimately differ between two builds of the same archive: when a payload was stored.

@@ -23,7 +23,7 @@ from pathlib import Path
 from htmldate import find_date
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.sample import write_sample
+from pipelines.sample.archive import write_sample
 from pipelines.text.extract import extract
 
 
