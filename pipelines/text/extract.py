@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import re
+import itertools
 import signal
 import threading
 from collections.abc import Iterable, Iterator
@@ -23,6 +23,7 @@ from pipelines.text.classify import POLICY_THRESHOLD, policy_score
 from pipelines.text.dates import StatedDate, stated_date
 from pipelines.text.decode import MAX_HTML_BYTES, TooLarge, decode, decode_cf_emails, inflate, kind_of, title_of
 from pipelines.text.describe import fk_grade, language
+from pipelines.text.keys import inert_key, tree_key
 from pipelines.text.normalize import text_hash
 from pipelines.text.pdf import pdf_title, pdf_to_text
 from pipelines.text.walk import strip_boilerplate
@@ -49,6 +50,7 @@ class Document:
     text_sha256: str | None = None
     error: str | None = None
     extractor_version: str = EXTRACTOR_VERSION
+    extraction_key: str | None = None  # see `extraction_key`
 
     def contract(self) -> dict:
         """The `policy-history extract` JSON object."""
@@ -95,54 +97,77 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _read(payload: bytes, content_type: str | None, seen: dict[bytes, _Read] | None = None) -> _Read | str:
-    """What a payload says, less its stated date (see `_dated`), or the status when there is no text to read.
+@dataclass(frozen=True)
+class _Page:
+    """A payload made ready to read: its kind, its inflated bytes, and for HTML and text its decoded text and
+    title. Everything extraction reads of a payload is here."""
 
-    With `seen`, an HTML page equal to one read before but for its inert markup (`inert_key`) is not read again.
-    """
-    mime = (content_type or "").split(";")[0].strip().lower()
-    kind = kind_of(payload, mime)
-    if kind == "pdf":
-        return _described(pdf_to_text(payload), pdf_title(payload), None)
-    if kind == "binary":
-        return "not_html"
+    kind: str  # pdf | html | text | binary (`kind_of`)
+    payload: bytes
+    text: str = ""
+    title: str = ""
+    root: lxml.html.HtmlElement | None = None  # the parsed HTML page, which every reading then reads
+
+
+def _open(payload: bytes, content_type: str | None) -> _Page:
+    payload = inflate(payload)
+    kind = kind_of(payload, (content_type or "").split(";")[0].strip().lower())
+    if kind in ("pdf", "binary"):
+        return _Page(kind, payload)
     text = decode(payload, content_type)
     if kind == "text":
-        return _described(text.strip(), "", None)
+        return _Page(kind, payload, text.strip())
     html = decode_cf_emails(text)
-    title = title_of(html)
-    key = inert_key(html, title) if seen is not None else b""
-    if key and key in seen:
+    return _Page(kind, payload, html, title_of(html), markdown.load_page(html))
+
+
+def _key(page: _Page, content_type: str | None) -> str:
+    h = hashlib.sha256(page.kind.encode() + b"\0")
+    if page.kind == "html":
+        h.update(tree_key(page.root, page.title) if page.root is not None else b"raw" + inert_key(page.text))
+    elif page.kind == "text":
+        h.update(page.text.encode("utf-8", "surrogatepass"))
+    elif page.kind == "pdf":
+        h.update(page.payload)
+    else:  # the document of a binary payload names its declared type
+        h.update((content_type or "").encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def extraction_key(payload: bytes, content_type: str | None = None) -> str | None:
+    """A digest of exactly what extraction reads of a payload: two payloads with one key get one document, but
+    for the stated date each one's capture time allows. For HTML that is the parsed page less what no reader of
+    it looks at (`keys.tree_key`); for text its decoded text; for PDF its bytes.
+
+    A parse and a walk of the tree: a fraction of an extraction. None when the payload cannot be opened within
+    bounds: such a payload is extracted on its own.
+    """
+    if len(payload) > MAX_HTML_BYTES:
+        return None
+    try:
+        return _key(_open(payload, content_type), content_type)
+    except Exception:  # an unreadable payload has no key; its extraction says what is wrong with it
+        return None
+
+
+def _read(page: _Page, key: str, seen: dict[str, _Read] | None) -> _Read | str:
+    """What a page says, less its stated date (see `_stated`), or the status when there is no text to read.
+
+    With `seen`, a page whose key was read before is not read again.
+    """
+    if seen is not None and key in seen:
         return seen[key]
-    root = markdown.load_page(html)  # parsed once: trafilatura, the safeguard and the date fallback all read this tree
-    read = _described(markdown.html_to_markdown(html, root), title, root)
-    if key:
+    if page.kind == "binary":
+        return "not_html"
+    if page.kind == "pdf":
+        read = _described(pdf_to_text(page.payload), pdf_title(page.payload), None)
+    elif page.kind == "text":
+        read = _described(page.text, "", None)
+    else:  # parsed once: trafilatura, the safeguard and the date fallback all read this tree
+        read = _described(markdown.html_to_markdown(page.text, page.root), page.title, page.root)
+    if seen is not None:
         seen[key] = read
     return read
-
-
-# Where archived captures of one page differ while their text does not: scripts (nonces, tokens, build ids),
-# styles and comments (cache stamps). Extraction reads none of them; JSON-LD scripts, which carry dates, count.
-_INERT_OPEN = re.compile(r"<(script|style)\b([^>]{0,2000})>|<!--", re.I)
-_INERT_CLOSE = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I), None: re.compile("-->")}
-
-
-def inert_key(html: str, title: str = "") -> bytes:
-    """A digest equal for two pages that differ only inside scripts, styles and comments (linear time)."""
-    h, pos = hashlib.sha256(title.encode("utf-8", "surrogatepass") + b"\0"), 0
-    while m := _INERT_OPEN.search(html, pos):
-        if m.group(1) and "ld+json" in m.group(2).lower():
-            h.update(html[pos : m.end()].encode("utf-8", "surrogatepass"))
-            pos = m.end()
-            continue
-        h.update(html[pos : m.start()].encode("utf-8", "surrogatepass"))
-        close = _INERT_CLOSE[m.group(1) and m.group(1).lower()].search(html, m.end())
-        if close is None:  # unterminated: the rest is what it is
-            pos = m.start()
-            break
-        pos = close.end()
-    h.update(html[pos:].encode("utf-8", "surrogatepass"))
-    return h.digest()
 
 
 def _page_text(root: lxml.html.HtmlElement) -> str:
@@ -202,29 +227,42 @@ def extract(
     return _extract(payload, content_type, captured_at, None)
 
 
-def extract_many(tasks: Iterable[tuple[bytes, str | None, datetime | None]]) -> Iterator[Document]:
+def extract_many(
+    tasks: Iterable[tuple[bytes, str | None, datetime | None]], keys: Iterable[str | None] | None = None
+) -> Iterator[Document]:
     """`extract` over (payload, content type, captured at) tasks, the same documents in the same order.
 
-    Pages equal but for scripts, styles and comments (most distinct payloads of one archived page) are read
-    once; each still gets the stated date its own capture time allows.
+    Payloads with one extraction key (most distinct payloads of one archived page) are read once; each still
+    gets the stated date its own capture time allows. `keys`, when given, are the tasks' extraction keys
+    computed before (`extraction_key`): a payload whose key was read is then not even parsed.
     """
-    seen: dict[bytes, _Read] = {}
-    for payload, content_type, captured_at in tasks:
-        yield _extract(payload, content_type, captured_at, seen)
+    seen: dict[str, _Read] = {}
+    for (payload, content_type, captured_at), key in zip(tasks, keys or itertools.repeat(None), strict=False):
+        yield _extract(payload, content_type, captured_at, seen, key)
 
 
 def _extract(
-    payload: bytes, content_type: str | None, captured_at: datetime | None, seen: dict[bytes, _Read] | None
+    payload: bytes,
+    content_type: str | None,
+    captured_at: datetime | None,
+    seen: dict[str, _Read] | None,
+    known: str | None = None,
 ) -> Document:
     if len(payload) > MAX_HTML_BYTES:
         return Document(status="too_large", error=f"payload of {len(payload)} bytes over {MAX_HTML_BYTES}")
     try:
         with _deadline(PARSE_SECONDS):
-            read = _read(inflate(payload), content_type, seen)
+            if seen is not None and known in seen:
+                key, read = known, seen[known]
+            else:
+                page = _open(payload, content_type)
+                key = _key(page, content_type)
+                read = _read(page, key, seen)
             if isinstance(read, str):
-                return Document(status=read, error=f"not a text, HTML or PDF payload ({content_type or 'no type'})")
+                error = f"not a text, HTML or PDF payload ({content_type or 'no type'})"
+                return Document(status=read, error=error, extraction_key=key)
             if read.doc.status == "empty":
-                return read.doc
+                return replace(read.doc, extraction_key=key)
             sd = _stated(read.doc.text, read.root, captured_at)
     except TooLarge as exc:
         return Document(status="too_large", error=str(exc))
@@ -233,5 +271,18 @@ def _extract(
     except (Exception, RecursionError) as exc:  # parsers fail on hostile bytes; that is a status, not a crash
         return Document(status="error", error=f"{type(exc).__name__}: {str(exc)[:200]}")
     if sd is None:
-        return read.doc
-    return replace(read.doc, stated_date=sd.value.isoformat(), stated_date_confidence=sd.confidence)
+        return replace(read.doc, extraction_key=key)
+    dated = {"stated_date": sd.value.isoformat(), "stated_date_confidence": sd.confidence}
+    return replace(read.doc, extraction_key=key, **dated)
+
+
+def dated_like(doc: Document, captured_at: datetime | None) -> Document | None:
+    """The document of another payload with `doc`'s extraction key, captured at `captured_at`: `doc` with the
+    stated date that capture time allows, when its text states one; None when only the page around the text
+    could (the date fallback reads the page, which a document does not keep): extract that payload."""
+    if not doc.text:
+        return doc
+    sd = stated_date(doc.text, captured_at)
+    if sd is None:
+        return None
+    return replace(doc, stated_date=sd.value.isoformat(), stated_date_confidence=sd.confidence)

@@ -6,32 +6,60 @@ workers, which stage Parquet, and this process loads it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import duckdb
+import pandas as pd
 
 from pipelines.archive.store import RawStore
-from pipelines.runtime.pool import Pool, pool_or_local
+from pipelines.runtime.pool import Pool, call, pool_or_local
 from pipelines.runtime.shards import in_shards
-from pipelines.runtime.staging import staging_dir, stream_to_table, todo_batches, todo_table, with_texts
-from pipelines.text.extract import EXTRACTOR_VERSION, extract_many
+from pipelines.runtime.staging import (
+    staging_dir,
+    stream_to_table,
+    todo_batches,
+    todo_table,
+    with_progress,
+    with_texts,
+)
+from pipelines.text.extract import EXTRACTOR_VERSION, Document, dated_like, extract, extract_many, extraction_key
 from pipelines.text.segment import segment_markdown
 from pipelines.warehouse import tables
 from pipelines.warehouse.schema import TABLES
 
 # Items per staged batch: big enough that a task outweighs its scheduling, small enough to bound memory.
-EXTRACT_BATCH = 32
+EXTRACT_BATCH = 32  # distinct extraction keys
+KEY_BATCH = 256  # payloads whose extraction key a task computes
+COPY_PAGE = 500  # documents copied from a known extraction key per insert
 SEGMENT_BATCH = 200
 
 
-def _extract_batch(store_root: str, out: str, tasks: list[tuple[str, str | None, datetime | None]]) -> dict:
-    """Extract a batch of payloads from the raw store and stage their `documents` rows as one Parquet file."""
+def _extract_batch(
+    store_root: str, out: str, tasks: list[tuple[str, str | None, datetime | None, str | None]], reuse: bool = True
+) -> dict:
+    """Extract a batch of (payload, content type, first capture, extraction key) tasks from the raw store and
+    stage their `documents` rows as one Parquet file.
+
+    With `reuse`, payloads of one extraction key are read once (the batches hold a key's payloads together);
+    without, each payload is extracted on its own (the exhaustive reference).
+    """
     store = RawStore(store_root)
-    docs = extract_many((store.get(sha), ctype, first) for sha, ctype, first in tasks)
-    rows = [{"payload_sha256": sha, **doc.row()} for (sha, _, _), doc in zip(tasks, docs, strict=True)]
+    if reuse:
+        docs = extract_many(((store.get(sha), ctype, first) for sha, ctype, first, _ in tasks), (t[3] for t in tasks))
+    else:
+        docs = (extract(store.get(sha), ctype, captured_at=first) for sha, ctype, first, _ in tasks)
+    rows = [{"payload_sha256": t[0], **doc.row()} for t, doc in zip(tasks, docs, strict=True)]
     tables.frame(TABLES["documents"], rows).to_parquet(out, index=False)
-    return {"path": out, "rows": len(rows), "policies": sum(bool(r["is_policy"]) for r in rows)}
+    keyed = {t[3] for t in tasks if t[3] is not None}
+    reads = len(keyed) + sum(t[3] is None for t in tasks) if reuse else len(tasks)
+    return {"path": out, "rows": len(rows), "reads": reads, "policies": sum(bool(r["is_policy"]) for r in rows)}
+
+
+def _key_batch(store_root: str, tasks: list[tuple]) -> dict:
+    """The extraction keys of a batch of payloads of the raw store: (payload, key) pairs."""
+    store = RawStore(store_root)
+    return {"keys": [(t[0], extraction_key(store.get(t[0]), t[1])) for t in tasks]}
 
 
 def _segment_batch(out: str, docs: list[tuple[str, str]]) -> dict:
@@ -48,18 +76,26 @@ def _segment_batch(out: str, docs: list[tuple[str, str]]) -> dict:
 
 
 def extract_documents(
-    con: duckdb.DuckDBPyConnection, store: RawStore, shards: Sequence[int], pool: Pool | None = None
+    con: duckdb.DuckDBPyConnection,
+    store: RawStore,
+    shards: Sequence[int],
+    pool: Pool | None = None,
+    reuse: bool = True,
 ) -> dict[str, int]:
     """Extract every payload of these shards that has no document at the current extractor version.
 
-    Batches of payloads go to the pool's workers, which read the raw store and stage Parquet; each staged
-    batch is loaded here as soon as it is done, so memory holds a few batches, never the whole run.
+    With `reuse` (the default), each payload's extraction key (`extraction_key`) is computed first, which costs a
+    fraction of an extraction: a payload whose key has a document already gets a copy of it, dated for its own
+    capture; the others are extracted once per key. The documents are those extracting every payload on its own
+    would give (`reuse=False`). Batches go to the pool's workers, which read the raw store and stage Parquet;
+    each staged batch is loaded here as soon as it is done, so memory holds a few batches, never the whole run.
     """
     where, params = in_shards(shards)
     n = todo_table(
         con,
         f"""
-        SELECT p.payload_sha256, p.content_type, min(c.captured_at) AS first_captured_at
+        SELECT p.payload_sha256, p.content_type, min(c.captured_at) AS first_captured_at,
+               NULL::VARCHAR AS extraction_key  -- filled in by the key pass (`_key_todo`)
         FROM captures c JOIN payloads p USING (payload_sha256)
         WHERE c.{where} AND c.fetch_status = 'ok'
           AND NOT EXISTS (SELECT 1 FROM documents d
@@ -69,14 +105,108 @@ def extract_documents(
         [*params, EXTRACTOR_VERSION],
     )
     if not n:
-        return {"extracted": 0, "policies": 0}
+        return {"extracted": 0, "reused": 0, "extractions": 0, "policies": 0}
+    reused = policies = 0
     with staging_dir(con, "documents") as stage_dir, pool_or_local(pool, n) as p:
+        if reuse:
+            _key_todo(con, store, p, n)
+            reused, policies = _copy_known(con)
+            todo_table(con, "SELECT c0, c1, c2, c3 FROM _todo ORDER BY c3 NULLS LAST, c2, c0", [])
+            # progress counts keys: a batch holds EXTRACT_BATCH keys, however many payloads share them
+            n = con.execute("SELECT count(DISTINCT c3) + count(*) FILTER (c3 IS NULL) FROM _todo").fetchone()[0]
+        batches = key_batches(con, EXTRACT_BATCH) if reuse else todo_batches(con, EXTRACT_BATCH)
         jobs = (
-            (_extract_batch, str(store.root), str(stage_dir / f"{i:08d}.parquet"), batch)
-            for i, batch in enumerate(todo_batches(con, EXTRACT_BATCH))
+            (_extract_batch, str(store.root), str(stage_dir / f"{i:08d}.parquet"), batch, reuse)
+            for i, batch in enumerate(batches)
         )
         done = stream_to_table(con, p, jobs, "documents", (n, EXTRACT_BATCH))
-    return {"extracted": sum(d["rows"] for d in done), "policies": sum(d["policies"] for d in done)}
+    return {
+        "extracted": sum(d["rows"] for d in done),  # documents made by extraction (the rest copied)
+        "reused": reused,
+        "extractions": sum(d["reads"] for d in done),  # pages read: one per extraction key
+        "policies": policies + sum(d["policies"] for d in done),
+    }
+
+
+def _key_todo(con: duckdb.DuckDBPyConnection, store: RawStore, pool: Pool, n: int) -> None:
+    """Fill in _todo's extraction keys (c3), computed by the pool's workers from the raw store."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _keys (payload_sha256 VARCHAR, extraction_key VARCHAR)")
+    jobs = ((_key_batch, str(store.root), batch) for batch in todo_batches(con, KEY_BATCH))
+    for d in with_progress(pool.run(call, jobs), "extraction keys", n, KEY_BATCH):
+        keys = pd.DataFrame(d["keys"], columns=["payload_sha256", "extraction_key"])  # noqa: F841 (read by SQL)
+        con.execute("INSERT INTO _keys SELECT * FROM keys")
+    todo_table(
+        con,
+        "SELECT t.c0, t.c1, t.c2, k.extraction_key FROM _todo t LEFT JOIN _keys k ON k.payload_sha256 = t.c0 "
+        "ORDER BY t._i",
+        [],
+    )
+    con.execute("DROP TABLE _keys")
+
+
+def _copy_known(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Document every to-do payload whose extraction key has a document (of an earlier run) with a copy of it,
+    dated for the payload's own first capture, and take it off _todo; (documents copied, policies among them).
+    A payload whose date only the page around the text could give (see `dated_like`) stays to be extracted."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _known AS
+        SELECT row_number() OVER (ORDER BY t._i) AS i, t.c0 AS sha, t.c2 AS first, d.rowid AS r
+        FROM _todo t
+        JOIN (SELECT extraction_key, min(payload_sha256) AS sha FROM documents
+              WHERE extractor_version = ? AND extraction_key IS NOT NULL GROUP BY 1) k ON k.extraction_key = t.c3
+        JOIN documents d ON d.payload_sha256 = k.sha AND d.extractor_version = ?
+        """,
+        [EXTRACTOR_VERSION, EXTRACTOR_VERSION],
+    )
+    fields = set(Document.__dataclass_fields__)
+    copied = policies = 0
+    start = 1
+    while True:  # a page at a time: the known documents' texts may outgrow memory
+        cur = con.execute(
+            "SELECT k.sha, k.first, d.* FROM _known k JOIN documents d ON d.rowid = k.r "
+            "WHERE k.i >= ? AND k.i < ? ORDER BY k.i",
+            [start, start + COPY_PAGE],
+        )
+        names = [c[0] for c in cur.description][2:]
+        page = cur.fetchall()
+        if not page:
+            break
+        start += COPY_PAGE
+        rows = []
+        for sha, first, *values in page:
+            doc = Document(**{k: v for k, v in zip(names, values, strict=True) if k in fields})
+            if (copy := dated_like(doc, first)) is not None:
+                rows.append({"payload_sha256": sha, **copy.row()})
+        if rows:
+            tables.append(con, "documents", rows)
+            copied += len(rows)
+            policies += sum(bool(r["is_policy"]) for r in rows)
+    con.execute("DROP TABLE _known")
+    con.execute(
+        "DELETE FROM _todo WHERE c0 IN (SELECT payload_sha256 FROM documents WHERE extractor_version = ?)",
+        [EXTRACTOR_VERSION],
+    )
+    return copied, policies
+
+
+def key_batches(con: duckdb.DuckDBPyConnection, keys: int) -> Iterator[list[tuple]]:
+    """_todo (payload, content type, first capture, extraction key; ordered by key) in batches of at most `keys`
+    distinct keys, a key's payloads together so that its page is read once; a payload without a key is a key."""
+    batch: list[tuple] = []
+    distinct, last = 0, None
+    for rows in todo_batches(con, 1000):
+        for row in rows:
+            key = row[3]
+            new = key is None or key != last
+            if new and distinct == keys:
+                yield batch
+                batch, distinct = [], 0
+            distinct += new
+            last = key
+            batch.append(row)
+    if batch:
+        yield batch
 
 
 def segment_documents(

@@ -33,6 +33,11 @@ class Table:
         cols = ",\n  ".join(f"{c.name} {c.type}" for c in self.columns)
         return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  {cols}\n)"
 
+    def added_columns_ddl(self) -> list[str]:
+        """ALTER statements (idempotent) that give a table made by an earlier release the columns added since:
+        a scheduled build keeps its warehouse."""
+        return [f"ALTER TABLE {self.name} ADD COLUMN IF NOT EXISTS {c.name} {c.type}" for c in self.columns]
+
 
 def _t(name: str, grain: str, key: tuple[str, ...], *cols: tuple[str, str, str]) -> Table:
     return Table(name, grain, key, tuple(Column(*c) for c in cols))
@@ -92,6 +97,12 @@ DOCUMENTS = _t(
     ("word_count", "INTEGER", "words in text"),
     ("fk_grade", "DOUBLE", "Flesch-Kincaid grade level of text"),
     ("error", "VARCHAR", "one-line reason when status is not ok"),
+    (
+        "extraction_key",
+        "VARCHAR",
+        "digest of what extraction reads of the payload (HTML less the inside of scripts, styles, comments): "
+        "payloads with one key share one extraction; null for payloads extracted on their own",
+    ),
 )
 
 SEGMENTS = _t(

@@ -91,6 +91,8 @@ def connect(db_path: Path | str, read_only: bool = False) -> Iterator[duckdb.Duc
         if not read_only:
             for table in TABLES.values():
                 con.execute(table.ddl())
+                for alter in table.added_columns_ddl():
+                    con.execute(alter)
             con.execute(STAGE_STATE_DDL)
         yield con
     finally:
