@@ -9,8 +9,9 @@ import dagster as dg
 
 from pipelines.archive.sources import Sources, load_sources
 from pipelines.archive.store import RawStore
+from pipelines.practices.taggers import load_tagger
+from pipelines.practices.tags import Tagger
 from pipelines.runtime.pool import Pool, compute_pool
-from pipelines.tag import Tagger, load_tagger
 from pipelines.warehouse.tables import Paths
 
 REPO = Path(__file__).resolve().parent.parent

@@ -64,7 +64,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from pipelines.tag import load_tagger
+    from pipelines.practices.taggers import load_tagger
 
     if args.model and not Path(args.model).exists():
         raise CliError(f"no model at {args.model}")
@@ -96,7 +96,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_train_tagger(args: argparse.Namespace) -> int:
-    from pipelines.train import train
+    from pipelines.practices.train import train
 
     sidecar = train(Path(args.opp115), Path(args.out))
     print(json.dumps(sidecar, indent=2))

@@ -9,8 +9,8 @@ from pathlib import Path
 import textstat
 
 from pipelines.history.stage import build_changes, build_versions
+from pipelines.practices.rules import RulesTagger
 from pipelines.practices.stage import tag_segments
-from pipelines.tag import RulesTagger
 from pipelines.text.dates import stated_date
 from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.text.normalize import text_hash

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipelines.tag import MARKERS, OPP115_CATEGORIES
+from pipelines.practices.vocabulary import MARKERS, OPP115_CATEGORIES
 
 POLICY = """<html><head><title>Privacy Policy - Example</title></head><body>
 <nav><a href="/">Home</a> <a href="/shop">Shop</a></nav>

@@ -20,9 +20,9 @@ from warcio.warcwriter import WARCWriter
 from pipelines.archive.stage import load_captures
 from pipelines.archive.store import RawStore
 from pipelines.history.stage import build_versions
+from pipelines.practices.rules import RulesTagger
 from pipelines.practices.stage import tag_segments
 from pipelines.runtime.shards import N_SHARDS
-from pipelines.tag import RulesTagger
 from pipelines.text.extract import extract, extraction_key
 from pipelines.text.stage import extract_documents, segment_documents
 from pipelines.warehouse import tables

@@ -12,8 +12,8 @@ from synthetic import COLLECT, GDPR, HISTORY, build_warehouse, policy
 from pipelines.archive.store import RawStore
 from pipelines.history import stage as history_stage
 from pipelines.history.stage import build_changes, build_versions
+from pipelines.practices.rules import RulesTagger
 from pipelines.practices.stage import tag_segments
-from pipelines.tag import RulesTagger
 from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.text.normalize import text_hash
 from pipelines.text.stage import extract_documents, segment_documents

@@ -40,8 +40,15 @@ def records(sample: SampleFiles) -> list[Rec]:
     with sample.warc.open("rb") as fh:
         # check_digests="raise" makes warcio itself verify block and payload digests.
         for r in ArchiveIterator(fh, check_digests="raise"):
-            out.append(Rec(r.rec_type, dict(r.rec_headers.headers), int(r.http_headers.get_statuscode()),
-                           dict(r.http_headers.headers), r.content_stream().read()))
+            out.append(
+                Rec(
+                    r.rec_type,
+                    dict(r.rec_headers.headers),
+                    int(r.http_headers.get_statuscode()),
+                    dict(r.http_headers.headers),
+                    r.content_stream().read(),
+                )
+            )
     return out
 
 
@@ -80,7 +87,10 @@ def test_files_are_where_the_api_says(sample: SampleFiles) -> None:
     assert sample.warc.name == "sample.warc.gz"
     assert sample.warc.read_bytes()[:2] == b"\x1f\x8b"
     assert {sample.sources.name, sample.truth_captures.name, sample.truth_paragraphs.name} == {
-        "sources.toml", "truth_captures.csv", "truth_paragraphs.jsonl"}
+        "sources.toml",
+        "truth_captures.csv",
+        "truth_paragraphs.jsonl",
+    }
 
 
 def test_records_are_warc10_with_valid_payload_digests(records: list[Rec]) -> None:
@@ -137,9 +147,7 @@ def test_sites_have_enough_captures_and_versions(truth: list[dict[str, str]]) ->
         assert starts == list(range(1, max(versions) + 1)), site
 
 
-def test_stated_date_precedes_first_capture_and_is_on_the_page(
-    records: list[Rec], truth: list[dict[str, str]]
-) -> None:
+def test_stated_date_precedes_first_capture_and_is_on_the_page(records: list[Rec], truth: list[dict[str, str]]) -> None:
     for rec, row in zip(records, truth, strict=True):
         if row["is_policy"] == "false":
             assert row["version_no"] == row["stated_date"] == ""
@@ -193,9 +201,13 @@ def test_special_records(records: list[Rec], truth: list[dict[str, str]]) -> Non
         elif row["kind"] == "revisit":
             h = rec.headers
             assert h["WARC-Profile"].endswith("identical-payload-digest")
-            (orig,) = [o for o, _ in pairs if o.rec_type == "response"
-                       and o.headers["WARC-Target-URI"] == h["WARC-Refers-To-Target-URI"]
-                       and o.headers["WARC-Date"] == h["WARC-Refers-To-Date"]]
+            (orig,) = [
+                o
+                for o, _ in pairs
+                if o.rec_type == "response"
+                and o.headers["WARC-Target-URI"] == h["WARC-Refers-To-Target-URI"]
+                and o.headers["WARC-Date"] == h["WARC-Refers-To-Date"]
+            ]
             assert h["WARC-Payload-Digest"] == orig.headers["WARC-Payload-Digest"]
             assert h["WARC-Date"] > orig.headers["WARC-Date"]
 
@@ -223,10 +235,16 @@ def test_paragraph_truth_is_consistent_with_pages(
 
 
 def test_regulatory_eras(truth: list[dict[str, str]], paragraphs: list[dict]) -> None:
-    stated = {(r["site_id"], int(r["version_no"])): date.fromisoformat(r["stated_date"])
-              for r in truth if r["version_no"]}
-    eras = {"safe_harbor": (2005, 2015), "privacy_shield": (2016, 2022), "data_privacy_framework": (2023, 2025),
-            "gdpr": (2018, 2025), "cookies": (2008, 2025)}
+    stated = {
+        (r["site_id"], int(r["version_no"])): date.fromisoformat(r["stated_date"]) for r in truth if r["version_no"]
+    }
+    eras = {
+        "safe_harbor": (2005, 2015),
+        "privacy_shield": (2016, 2022),
+        "data_privacy_framework": (2023, 2025),
+        "gdpr": (2018, 2025),
+        "cookies": (2008, 2025),
+    }
     found: set[str] = set()
     for p in paragraphs:
         year = stated[(p["site_id"], p["version_no"])].year
@@ -250,7 +268,14 @@ def test_other_seeds_keep_the_invariants(tmp_path: Path, seed: int) -> None:
     with files.warc.open("rb") as fh:
         assert sum(1 for _ in ArchiveIterator(fh, check_digests="raise")) == len(rows)
     assert {r["kind"] for r in rows} == {
-        "policy", "markup_change", "not_found", "redirect", "non_policy", "revisit", "windows1252"}
+        "policy",
+        "markup_change",
+        "not_found",
+        "redirect",
+        "non_policy",
+        "revisit",
+        "windows1252",
+    }
     per_site: dict[str, int] = defaultdict(int)
     for r in rows:
         per_site[r["site_id"]] += 1

@@ -8,7 +8,9 @@ import json
 import pytest
 
 from pipelines import cli
-from pipelines.tag import MARKERS, OPP115_CATEGORIES, RulesTagger, load_tagger, tag_text
+from pipelines.practices.rules import RulesTagger, tag_text
+from pipelines.practices.taggers import load_tagger
+from pipelines.practices.vocabulary import MARKERS, OPP115_CATEGORIES
 
 # (marker, a sentence a policy would contain, a decoy that only mentions the word in passing)
 MARKER_CASES = [
@@ -174,7 +176,8 @@ def test_strong_category_is_not_diluted_by_passing_mentions() -> None:
 
 
 def test_segment_without_a_firing_category_gets_its_strongest() -> None:
-    from pipelines.tag import FALLBACK_AT, THRESHOLDS, score_text
+    from pipelines.practices.rules import FALLBACK_AT, score_text
+    from pipelines.practices.vocabulary import THRESHOLDS
 
     text = "Registered members may see offers from our sponsors on their account pages."
     scores, _ = score_text(text)
@@ -209,7 +212,7 @@ def test_list_item_of_purposes_is_first_party_use() -> None:
 
 def test_practice_cue_after_the_opening_counts_less() -> None:
     """A paragraph states its topic first; the same sharing cue later in the segment is weaker evidence."""
-    from pipelines.tag import OPENING_CHARS, score_text
+    from pipelines.practices.rules import OPENING_CHARS, score_text
 
     filler = "The weather in Lisbon was mild, the trams ran on time all week long and the river was calm at dusk. "
     assert len(filler) >= OPENING_CHARS
@@ -222,7 +225,7 @@ def test_practice_cue_after_the_opening_counts_less() -> None:
 def test_referring_to_collected_information_is_not_a_collection_statement() -> None:
     """'the information we collect' names collected data (here: what is protected); it does not state collection,
     so the strong 'we collect' cue stays silent (the bare word 'collect' is weaker evidence)."""
-    from pipelines.tag import score_text
+    from pipelines.practices.rules import score_text
 
     first = OPP115_CATEGORIES.index("First Party Collection/Use")
     scores, cues = score_text("Please remember that the information we collect is kept secure by encryption.")

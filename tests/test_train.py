@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from pipelines import cli
-from pipelines.opp115 import read_corpus, segments_of, split_of
-from pipelines.tag import load_tagger
-from pipelines.train import DEFAULT_GRID, TrainedTagger, rules_scores, train
+from pipelines.practices.opp115 import read_corpus, segments_of, split_of
+from pipelines.practices.taggers import load_tagger
+from pipelines.practices.train import DEFAULT_GRID, TrainedTagger, rules_scores, train
 
 # Synthetic segments per category: word material a policy would use, recombined at random.
 TEMPLATES = {
@@ -134,7 +134,8 @@ def test_load_model_rejects_other_pickles(tmp_path: Path) -> None:
 
 def test_rules_scores_feature_block() -> None:
     """The rules block: one row per text, one column per category and marker, the rules' own scores."""
-    from pipelines.tag import LEXICON, score_text
+    from pipelines.practices.rules import score_text
+    from pipelines.practices.vocabulary import LEXICON
 
     texts = ["We encrypt your data with SSL and firewalls.", "Nothing to see here at all."]
     block = rules_scores(texts).toarray()

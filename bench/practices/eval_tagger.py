@@ -31,9 +31,11 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from pipelines.opp115 import Segment, read_corpus, segments_of  # noqa: E402
-from pipelines.tag import OPP115_CATEGORIES, RulesTagger, Tagger, score_text  # noqa: E402
-from pipelines.train import label_matrix, load_model, train  # noqa: E402
+from pipelines.practices.opp115 import Segment, read_corpus, segments_of  # noqa: E402
+from pipelines.practices.rules import RulesTagger, score_text  # noqa: E402
+from pipelines.practices.tags import Tagger  # noqa: E402
+from pipelines.practices.train import label_matrix, load_model, train  # noqa: E402
+from pipelines.practices.vocabulary import OPP115_CATEGORIES  # noqa: E402
 
 WARM_UP = 500  # dev segments tagged before timing
 

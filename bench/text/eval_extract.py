@@ -44,7 +44,7 @@ import trafilatura.utils
 from readability import Document as Readability
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.opp115 import clean_segment
+from pipelines.practices.opp115 import clean_segment
 from pipelines.text.decode import decode
 from pipelines.text.extract import extract
 from pipelines.text.markdown import tuned

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from pipelines.opp115 import _uid, read_policy
+from pipelines.practices.opp115 import _uid, read_policy
 from pipelines.text.extract import extract
 from pipelines.text.segment import segment_markdown
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.tag import OPP115_CATEGORIES
+from pipelines.practices.vocabulary import OPP115_CATEGORIES
 from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.warehouse import models, tables
 

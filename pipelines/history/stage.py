@@ -18,11 +18,11 @@ from pipelines.history import changes as changes_module
 from pipelines.history import versions as versions_module
 from pipelines.history.changes import diff_versions
 from pipelines.history.versions import group_versions
+from pipelines.practices.tags import Tagger
 from pipelines.runtime.fingerprints import code_identity, shard_prints, stale_shards
 from pipelines.runtime.pool import Pool, call, pool_or_local
 from pipelines.runtime.shards import in_shards, sites_of
 from pipelines.runtime.staging import with_progress
-from pipelines.tag import Tagger
 from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.warehouse import tables
 from pipelines.warehouse.texts import texts_at

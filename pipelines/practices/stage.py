@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import duckdb
 
+from pipelines.practices.tags import Tagger
 from pipelines.runtime.pool import Pool, pool_or_local
 from pipelines.runtime.shards import in_shards
 from pipelines.runtime.staging import staging_dir, stream_to_table, todo_table, with_texts
-from pipelines.tag import Tagger
 from pipelines.warehouse import tables
 from pipelines.warehouse.schema import TABLES
 

@@ -27,8 +27,10 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from pipelines.opp115 import Segment, read_corpus, segments_of
-from pipelines.tag import MARKERS, OPP115_CATEGORIES, RULES_VERSION, Tag, score_text, tag_text
+from pipelines.practices.opp115 import Segment, read_corpus, segments_of
+from pipelines.practices.rules import RULES_VERSION, score_text, tag_text
+from pipelines.practices.tags import Tag
+from pipelines.practices.vocabulary import MARKERS, OPP115_CATEGORIES
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,7 @@ def _features(char: bool, rules: bool = False) -> FeatureUnion:
 
 
 def _rules_names(_transformer: object, _input: object) -> np.ndarray:
-    from pipelines.tag import LEXICON
+    from pipelines.practices.vocabulary import LEXICON
 
     return np.array([f"rules score {c}" for c in LEXICON], dtype=object)
 

@@ -1,0 +1,230 @@
+"""The rules tagger: the OPP-115 categories and modern regulatory markers of a segment, each with a score and
+the cue that fired it.
+
+The cues are the project's own (`vocabulary`, no third-party data inside). Each is a regular expression whose
+first match is reported as the cue, so every tag can be explained.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import re2
+
+from pipelines.practices.tags import Tag
+from pipelines.practices.vocabulary import LEXICON, OPP115_CATEGORIES, THRESHOLDS, TRIGGERS
+
+RULES_VERSION = "0.4.0"
+FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
+
+# Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
+# OPP-115 annotators file under Other. A list item ("...; and", "enforce our terms of service;") continues a list
+# introduced elsewhere, and such lists are mostly the purposes information is used for. A segment made mostly of
+# capitalised words is a table of contents, a run of headings or an address block: Other, and the practices it
+# names are the titles of other sections, so its practice cues count for little (TITLE_CASE_PRACTICE_FACTOR).
+SHORT_SEGMENT_WORDS = 8
+SHORT_SEGMENT_OTHER = 0.5
+LIST_ITEM_FIRST_PARTY = 0.5
+TITLE_CASE_SHARE = 0.7  # of the content words (small words like "of", "your" aside)
+TITLE_CASE_MIN_WORDS = 8
+TITLE_CASE_ALL_WORDS_SHARE = 0.4  # of all words, small ones included
+TITLE_CASE_OTHER = 0.8
+TITLE_CASE_PRACTICE_FACTOR = 0.25
+_LIST_ITEM = re.compile(r"(?:;|[;,]? (?:and|or))\s*$")
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_CAPITALISED = re.compile(r"\b[A-Z]")
+_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "or", "of", "to", "the", "your", "our", "for", "in", "on", "with", "we", "you", "about"}
+    | {"how", "is", "do", "from", "by", "us", "it", "this", "that"}
+)
+# A paragraph states its topic first (a section heading, then the opening sentence); later sentences mention
+# neighbouring practices in passing ("... and we may share it with our service providers"). So a practice cue
+# whose first match starts after the opening counts with a reduced weight. Markers are not affected: they flag
+# any mention.
+OPENING_CHARS = 100
+LATE_CUE_FACTOR = 0.5
+UNAMBIGUOUS_WEIGHT = 0.9  # a cue this specific ("Do Not Track signals") names its practice wherever it stands
+
+
+# Decoding. A paragraph usually describes one or two practices, and annotators label the one it is about, so a
+# category is kept only when its evidence is comparable to the strongest one: its miss probability (1 - score) is
+# at most MARGIN times the best category's. A segment where nothing reaches its threshold still gets its strongest
+# category when that score reaches FALLBACK_AT (nearly every policy segment carries some practice or Other).
+MARGIN = 5.0
+FALLBACK_AT = 0.3
+
+
+def _needs_case(rx: str) -> bool:
+    """A cue spelled with capitals (outside escapes like \\S) cannot run on lower-cased text without re.I."""
+    return "(?-i:" in rx or re.search(r"(?<!\\)[A-Z]", rx) is not None
+
+
+@dataclass(frozen=True)
+class _Cue:
+    category: int
+    weight: float
+    pattern: re.Pattern[str] | re2._Regexp
+    cased: bool  # runs with re.I on the original text (it holds a case-sensitive acronym)
+
+
+_LOOKAROUND = re.compile(r"\(\?<?[=!]")
+
+
+def _compile_cue(rx: str, cased: bool) -> re.Pattern[str] | re2._Regexp:
+    """A cue's pattern: RE2 (linear time, a third faster over a policy's segments) unless it needs lookaround,
+    which only Python's engine has. Cues keep to ASCII words, where both engines read \\b and \\w alike."""
+    if _LOOKAROUND.search(rx):
+        return re.compile(rx, re.I) if cased else re.compile(rx)
+    options = re2.Options()
+    options.case_sensitive = not cased
+    return re2.compile(rx, options)
+
+
+_GROUP_BITS = 3  # an index entry is cue << _GROUP_BITS | trigger group
+
+
+def _compile_lexicon() -> tuple[list[_Cue], dict[str, list[int]], dict[str, list[int]], list[int], list[int]]:
+    """Every cue compiled once, the trigger index (word or word prefix -> cue and group), groups per cue."""
+    cues: list[_Cue] = []
+    groups: list[int] = []
+    exact: dict[str, list[int]] = {}
+    prefix: dict[str, list[int]] = {}
+    for k, (category, entries) in enumerate(LEXICON.items()):
+        triggers = TRIGGERS[category]
+        if len(triggers) != len(entries):
+            raise ValueError(f"{category}: {len(entries)} cues but {len(triggers)} trigger lists")
+        for (weight, rx), words in zip(entries, triggers, strict=True):
+            cased = _needs_case(rx)
+            cues.append(_Cue(k, weight, _compile_cue(rx, cased), cased))
+            parts = words.split(" & ")
+            groups.append(len(parts))
+            for g, part in enumerate(parts):
+                for w in part.split():
+                    index = exact if w.endswith("=") else prefix
+                    index.setdefault(w.rstrip("="), []).append((len(cues) - 1) << _GROUP_BITS | g)
+    return cues, exact, prefix, sorted({len(p) for p in prefix}), groups
+
+
+_CATEGORIES = list(LEXICON)
+assert _CATEGORIES[: len(OPP115_CATEGORIES)] == list(OPP115_CATEGORIES), "LEXICON starts with the OPP-115 categories"
+_OTHER = _CATEGORIES.index("Other")
+_FIRST_PARTY = _CATEGORIES.index("First Party Collection/Use")
+_CUES, _EXACT, _PREFIX, _PREFIX_LENGTHS, _GROUPS = _compile_lexicon()
+_TOKEN = re.compile(r"[a-z0-9]+|[@\"]")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _token_cues(tok: str) -> tuple[frozenset[int], tuple[int, ...]]:
+    """What one word triggers (cached: policy vocabulary is small and repetitive): the cues with a single trigger
+    group, which it activates outright, and the (cue, group) entries of cues that need several groups."""
+    hits = list(_EXACT.get(tok, ()))
+    for n in _PREFIX_LENGTHS:
+        if n > len(tok):
+            break
+        hits += _PREFIX.get(tok[:n], ())
+    single = frozenset(h >> _GROUP_BITS for h in hits if _GROUPS[h >> _GROUP_BITS] == 1)
+    return single, tuple(h for h in hits if _GROUPS[h >> _GROUP_BITS] > 1)
+
+
+def _active_cues(lowered: str) -> list[int]:
+    """The cues all of whose trigger groups occur in the (lower-cased) text, in lexicon order."""
+    active: set[int] = set()
+    multi: set[int] = set()
+    for tok in set(_TOKEN.findall(lowered)):
+        single, entries = _token_cues(tok)
+        active |= single
+        multi.update(entries)
+    if multi:
+        groups_hit = Counter(h >> _GROUP_BITS for h in multi)
+        active.update(c for c, n in groups_hit.items() if n == _GROUPS[c])
+    return sorted(active)
+
+
+def _positional_weight(cue: _Cue, start: int, headings: bool) -> float:
+    """A practice cue's weight: reduced when it first matches after the segment's opening, and more when the
+    segment is a list of headings (see TITLE_CASE_SHARE)."""
+    if cue.category >= len(OPP115_CATEGORIES) or cue.weight >= UNAMBIGUOUS_WEIGHT:
+        return cue.weight
+    if headings:
+        return cue.weight * TITLE_CASE_PRACTICE_FACTOR
+    return cue.weight if start < OPENING_CHARS else cue.weight * LATE_CUE_FACTOR
+
+
+def _is_list_of_headings(text: str) -> bool:
+    """Mostly capitalised content words: a table of contents, a run of headings or an address block."""
+    if len(_CAPITALISED.findall(text)) < TITLE_CASE_ALL_WORDS_SHARE * len(text.split()):
+        return False  # a sentence, not headings: the common case, checked cheaply on all words first
+    words = [w for w in _WORD.findall(text) if w.lower() not in _SMALL_WORDS]
+    if len(words) < TITLE_CASE_MIN_WORDS:
+        return False
+    return sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _shape_cues(text: str, headings: bool) -> list[tuple[int, float, str]]:
+    """(category, weight, label) of the cues a segment's shape gives (see SHORT_SEGMENT_WORDS)."""
+    cues = []
+    if _LIST_ITEM.search(text[-8:]):  # a short list item is still a list item, not a heading
+        cues.append((_FIRST_PARTY, LIST_ITEM_FIRST_PARTY, "(list item)"))
+    elif len(text.split()) <= SHORT_SEGMENT_WORDS:
+        cues.append((_OTHER, SHORT_SEGMENT_OTHER, "(short segment)"))
+    if headings:
+        cues.append((_OTHER, TITLE_CASE_OTHER, "(list of headings)"))
+    return cues
+
+
+def score_text(text: str, gated: bool = True) -> tuple[list[float], list[str]]:
+    """Per category (LEXICON order): the noisy-or score of the cues that match, and the strongest cue's quote.
+
+    `gated=False` runs every cue regardless of triggers (slow; for checking that the gate loses nothing).
+    """
+    lowered = text.lower()
+    same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
+    miss = [1.0] * len(_CATEGORIES)
+    best: list[tuple[float, str]] = [(0.0, "")] * len(_CATEGORIES)
+    headings = _is_list_of_headings(text)
+    for i in _active_cues(lowered) if gated else range(len(_CUES)):
+        cue = _CUES[i]
+        m = cue.pattern.search(text if cue.cased else lowered)
+        if m is None:
+            continue
+        weight = _positional_weight(cue, m.start(), headings)
+        miss[cue.category] *= 1.0 - weight  # noisy-or: each distinct cue is independent evidence
+        if weight > best[cue.category][0]:
+            quote = text[m.start() : m.end()] if same or cue.cased else m.group(0)
+            best[cue.category] = (weight, quote)
+    for category, weight, label in _shape_cues(text, headings):
+        miss[category] *= 1.0 - weight
+        if weight > best[category][0]:
+            best[category] = (weight, label)
+    return [1.0 - m for m in miss], [b[1] for b in best]
+
+
+def tag_text(text: str, gated: bool = True) -> list[Tag]:
+    """Tags of one segment: the OPP-115 categories kept by the decoding above and every marker reaching FIRE_AT,
+    each with its score and the strongest cue."""
+    scores, cues = score_text(text, gated)
+    n = len(OPP115_CATEGORIES)
+    best = max(range(n), key=scores.__getitem__)
+    bound = (1.0 - scores[best]) * MARGIN + 1e-12
+    keep = [
+        scores[k] > 0 and scores[k] >= THRESHOLDS[c] and 1.0 - scores[k] <= bound
+        for k, c in enumerate(OPP115_CATEGORIES)
+    ]
+    if not any(keep) and scores[best] >= FALLBACK_AT:
+        keep[best] = True
+    keep += [s > 0 and s >= FIRE_AT for s in scores[n:]]
+    return [Tag(c, round(scores[k], 3), cues[k][:80]) for k, c in enumerate(_CATEGORIES) if keep[k]]
+
+
+class RulesTagger:
+    """The default tagger: the project's own rules."""
+
+    name = "rules"
+    version = RULES_VERSION
+
+    def tag_batch(self, texts: Sequence[str]) -> list[list[Tag]]:
+        return [tag_text(t) for t in texts]

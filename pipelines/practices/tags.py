@@ -1,0 +1,23 @@
+"""What a tagger gives: a segment's tags, each with its score and the cue that explains it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Tag:
+    category: str
+    score: float
+    cue: str
+
+
+class Tagger(Protocol):
+    """A tagger: its name and version key the tags it makes (a new version retags what it touches)."""
+
+    name: str
+    version: str
+
+    def tag_batch(self, texts: Sequence[str]) -> list[list[Tag]]: ...

@@ -1,0 +1,148 @@
+"""The rules tagger's vocabulary: the categories it tags and the cues that name each, read from
+`data/lexicon.toml` (its header documents the format) and checked on load.
+
+Adding a term or a language is an edit of that file: a bad entry fails with the file, the category and the
+cue it is in, never with a pattern that silently matches nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+LEXICON_FILE = Path(__file__).parent / "data" / "lexicon.toml"
+KINDS = ("practice", "marker")
+_TEMPLATE = re.compile(r"<<(\w+)(?: (\d+))?>>")
+_CATEGORY_KEYS = {"name", "kind", "threshold", "cue", "cues_of"}
+_CUE_KEYS = {"weight", "pattern", "triggers"}
+
+
+class VocabularyError(ValueError):
+    """A vocabulary file that does not follow its format; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue: how specific it is, its expanded pattern, and the trigger words that let it run."""
+
+    weight: float
+    pattern: str
+    triggers: str
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    kind: str  # practice (an OPP-115 category) | marker
+    threshold: float | None  # practices: the score at which the category is tagged
+    cues: tuple[Cue, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The categories in file order: the OPP-115 practices first, then the markers."""
+
+    categories: tuple[Category, ...]
+
+    @property
+    def practices(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.categories if c.kind == "practice")
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.categories if c.kind == "marker")
+
+
+def load_vocabulary(path: Path = LEXICON_FILE) -> Vocabulary:
+    """Read and check a vocabulary file (see `data/lexicon.toml` for the format)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise VocabularyError(f"{path}: not valid TOML: {exc}") from exc
+    _keys(path, "the file", data, {"templates", "category"})
+    templates = data.get("templates", {})
+    for name, value in templates.items():
+        templates[name] = _joined(path, f"template {name}", value)
+    by_name: dict[str, Category] = {}
+    for i, entry in enumerate(data.get("category", [])):
+        where = f"category #{i + 1} ({entry.get('name', '?')})"
+        _keys(path, where, entry, _CATEGORY_KEYS)
+        name, kind = entry.get("name"), entry.get("kind")
+        if not isinstance(name, str) or not name or name in by_name:
+            raise VocabularyError(f"{path}: {where}: `name` must be a new, non-empty string")
+        if kind not in KINDS:
+            raise VocabularyError(f"{path}: {where}: `kind` must be one of {', '.join(KINDS)}, not {kind!r}")
+        threshold = entry.get("threshold")
+        if (kind == "practice") != isinstance(threshold, float) or (threshold is not None and not 0 < threshold < 1):
+            raise VocabularyError(f"{path}: {where}: a practice has a `threshold` in (0, 1), a marker none")
+        if "cues_of" in entry:
+            if entry["cues_of"] not in by_name or "cue" in entry:
+                raise VocabularyError(f"{path}: {where}: `cues_of` names a category above, and replaces `cue`")
+            cues = by_name[entry["cues_of"]].cues
+        else:
+            cues = tuple(_cue(path, f"{where} cue #{j + 1}", c, templates) for j, c in enumerate(entry.get("cue", [])))
+        if not cues:
+            raise VocabularyError(f"{path}: {where}: no cues")
+        by_name[name] = Category(name, kind, threshold, cues)
+    categories = tuple(by_name.values())
+    if [c.kind for c in categories] != sorted((c.kind for c in categories), key=KINDS.index):
+        raise VocabularyError(f"{path}: the practices come first, then the markers")
+    return Vocabulary(categories)
+
+
+def _keys(path: Path, where: str, entry: object, allowed: set[str]) -> None:
+    if not isinstance(entry, dict):
+        raise VocabularyError(f"{path}: {where}: expected a table")
+    if unknown := set(entry) - allowed:
+        raise VocabularyError(f"{path}: {where}: unknown key(s) {', '.join(sorted(unknown))}")
+
+
+def _joined(path: Path, where: str, value: object) -> str:
+    """A string, or a list of strings to concatenate (long patterns split over lines)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return "".join(value)
+    raise VocabularyError(f"{path}: {where}: expected a string or a list of strings")
+
+
+def _expand(path: Path, where: str, pattern: str, templates: dict[str, str]) -> str:
+    def one(m: re.Match[str]) -> str:
+        name, n = m.group(1), m.group(2)
+        if name not in templates or (n is None) != ("{0,N}" not in templates[name]):
+            raise VocabularyError(f"{path}: {where}: unknown template or wrong use: {m.group(0)}")
+        return templates[name].replace("{0,N}", f"{{0,{n}}}") if n else templates[name]
+
+    return _TEMPLATE.sub(one, pattern)
+
+
+def _cue(path: Path, where: str, entry: object, templates: dict[str, str]) -> Cue:
+    _keys(path, where, entry, _CUE_KEYS)
+    assert isinstance(entry, dict)
+    if set(entry) != _CUE_KEYS:
+        raise VocabularyError(f"{path}: {where}: a cue has weight, pattern and triggers")
+    weight = entry["weight"]
+    if not isinstance(weight, float) or not 0 < weight <= 1:
+        raise VocabularyError(f"{path}: {where}: `weight` must be a number in (0, 1], not {weight!r}")
+    pattern = _expand(path, where, _joined(path, where, entry["pattern"]), templates)
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise VocabularyError(f"{path}: {where}: pattern does not compile: {exc}") from exc
+    triggers = _joined(path, where, entry["triggers"])
+    if not all(part.split() for part in triggers.split(" & ")):
+        raise VocabularyError(f"{path}: {where}: every trigger group needs a word")
+    return Cue(weight, pattern, triggers)
+
+
+VOCABULARY = load_vocabulary()
+OPP115_CATEGORIES: tuple[str, ...] = VOCABULARY.practices
+MARKERS: tuple[str, ...] = VOCABULARY.markers
+# The shapes the rules tagger and training read: per category, its (weight, pattern) cues and their triggers.
+LEXICON: dict[str, list[tuple[float, str]]] = {
+    c.name: [(q.weight, q.pattern) for q in c.cues] for c in VOCABULARY.categories
+}
+TRIGGERS: dict[str, list[str]] = {c.name: [q.triggers for q in c.cues] for c in VOCABULARY.categories}
+THRESHOLDS: dict[str, float] = {c.name: c.threshold for c in VOCABULARY.categories if c.threshold is not None}
