@@ -10,6 +10,7 @@ from assets.partitions import COMMON, shard_numbers
 from assets.resources import PolicyHistory
 from pipelines.archive.http import ArchiveUnreachable
 from pipelines.archive.stage import NothingUsable, load_captures
+from pipelines.history.probe import VersionJudge
 from pipelines.warehouse import tables
 
 
@@ -25,7 +26,13 @@ def captures(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -
     with tables.connect(policy_history.db_path) as con, policy_history.pool() as pool:
         try:
             stats = load_captures(
-                con, policy_history.store, policy_history.archives(), policy_history.sources(), shards, pool
+                con,
+                policy_history.store,
+                policy_history.archives(),
+                policy_history.sources(),
+                shards,
+                pool,
+                judge=VersionJudge(),
             )
         except (NothingUsable, ArchiveUnreachable) as exc:
             # a failed asset fails the run (schedules alert) and nothing downstream, publication included, runs

@@ -82,6 +82,7 @@ def build(
         "ok": ok,
         "reason": None if ok else _reason(errors, failed_checks),
         "warnings": capture_warnings(stages.get("captures", {})),
+        **_archive_use(stages.get("captures", {})),
         "db": str(db),
         "seconds": round(time.monotonic() - started, 1),
         "tables": counts,
@@ -90,6 +91,18 @@ def build(
         "errors": errors,
         "published_db": published.get("db"),
         "dashboard": published.get("dashboard"),
+    }
+
+
+def _archive_use(captures: dict) -> dict:
+    """What a CDX build asked of the archive, and how each capture's text was had (absent for WARC builds)."""
+    if "cdx_requests" not in captures:
+        return {}
+    return {
+        "archive_requests": {"cdx": captures["cdx_requests"], "replay": captures["replay_requests"]},
+        "captures_by_fetch_state": {
+            state: captures.get(f"captures_{state}", 0) for state in ("fetched", "reused", "inferred")
+        },
     }
 
 

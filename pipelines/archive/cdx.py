@@ -43,6 +43,7 @@ class CdxRow:
     mime: str | None
     status: int | None
     digest: str | None  # normalized to `sha1:BASE32`, the form WARC-Payload-Digest uses
+    length: int | None = None  # the archived record's size in bytes (compressed), as the server reports it
 
     @property
     def captured_at(self) -> datetime:
@@ -76,6 +77,7 @@ def _row(fields: dict[str, str]) -> CdxRow | None:
         mime=None if mime in ("", "-", "unk") else mime,
         status=int(status) if status.isdigit() and len(status) == 3 else None,
         digest=normalize_digest(str(f.get("digest", "")) or None),
+        length=int(length) if (length := str(f.get("length", ""))).isdigit() else None,
     )
 
 
@@ -141,7 +143,11 @@ def _path_key(url: str) -> str:
 
 
 class CdxClient:
-    """A CDX endpoint and its replay base, reached through one polite HTTP client."""
+    """A CDX endpoint and its replay base, each reached through its own polite HTTP client.
+
+    The two are rate-limited apart because archives limit them apart (the Wayback Machine: about 30 CDX
+    queries a minute, about one replay a second); given one client, both go through it.
+    """
 
     def __init__(
         self,
@@ -151,15 +157,18 @@ class CdxClient:
         page_size: int = 5000,
         max_rows: int = 200_000,
         max_parse_retries: int = 3,
+        cdx_http: PoliteClient | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.replay = replay.rstrip("/")
         self.http = http or PoliteClient()
+        self.cdx_http = cdx_http or self.http
         self.page_size = page_size
         self.max_rows = max_rows
         self.max_parse_retries = max_parse_retries
-        self.n_queries = 0
-        self.n_fetches = 0
+        self.n_queries = 0  # CDX requests (pages, re-asks of unreadable answers); HTTP retries are the clients'
+        self.n_fetches = 0  # captures asked for
+        self.n_replays = 0  # replay requests (an archive redirect is one more)
 
     @property
     def source(self) -> str:
@@ -169,7 +178,7 @@ class CdxClient:
         last: Exception | None = None
         for _ in range(self.max_parse_retries):
             self.n_queries += 1
-            resp = self.http.get(self.endpoint, params)
+            resp = self.cdx_http.get(self.endpoint, params)
             if resp.status >= 300:
                 raise PermanentError(f"CDX answered HTTP {resp.status}", self.endpoint, resp.status)
             try:
@@ -280,6 +289,7 @@ class CdxClient:
         self.n_fetches += 1
         target = self.replay_url(timestamp, url)
         for _ in range(max_hops + 1):
+            self.n_replays += 1
             resp = self.http.get(target, accept=lambda r: "Memento-Datetime" in r.headers)
             if "Memento-Datetime" in resp.headers or not 300 <= resp.status < 400:
                 return resp

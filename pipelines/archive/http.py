@@ -39,12 +39,20 @@ USER_AGENT = f"policy-history/{_VERSION} (+{CONTACT})"
 # archive.org asks crawlers to stay well under its limits (it answers 429 and blocks IPs that push);
 # one request a second is what its CDX documentation and community tools treat as safe for sustained runs.
 DEFAULT_RATE = 1.0
+# The Wayback Machine's CDX server allows about 30 queries a minute (0.5/s), shared by all of a client's work.
+DEFAULT_CDX_RATE = 0.4
 DEFAULT_TIMEOUT = (10.0, 60.0)  # connect, read (per socket read)
 DEFAULT_DEADLINE = 180.0  # whole request, body included
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 CONNECT_ATTEMPTS = 3  # a server that refuses 3 times over about 3 s is down, not busy
 CONNECT_RETRY_WAIT = 1.0  # doubled after each refusal
 TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 509, 520, 521, 522, 523, 524})
+# A 429 says the client as a whole asks too often, not that one URL is busy: the rate of every later request
+# (every site's) is divided by this much more, up to MAX_SLOWDOWN, and recovers one step per RECOVER_AFTER
+# answers without one.
+SLOWDOWN_FACTOR = 2.0
+MAX_SLOWDOWN = 16.0
+RECOVER_AFTER = 50
 
 
 class HttpError(Exception):
@@ -141,8 +149,11 @@ class PoliteClient:
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._next_at = 0.0
+        self.slowdown = 1.0  # the rate is divided by this after 429s (see SLOWDOWN_FACTOR)
+        self._calm = 0  # answers since the last 429
         self.n_requests = 0
         self.n_retries = 0
+        self.n_rate_limited = 0
 
     def _wait_turn(self) -> None:
         if self.rate <= 0:
@@ -150,9 +161,21 @@ class PoliteClient:
         with self._lock:
             now = self.clock()
             start = max(now, self._next_at)
-            self._next_at = start + 1.0 / self.rate
+            self._next_at = start + self.slowdown / self.rate
         if start > now:
             self.sleep(start - now)
+
+    def _note_rate_limit(self, limited: bool) -> None:
+        with self._lock:
+            if limited:
+                self.n_rate_limited += 1
+                self.slowdown = min(self.slowdown * SLOWDOWN_FACTOR, MAX_SLOWDOWN)
+                self._calm = 0
+                log.warning("archive answered 429: every request now waits %.1fx longer", self.slowdown)
+            elif self.slowdown > 1.0:
+                self._calm += 1
+                if self._calm >= RECOVER_AFTER:
+                    self.slowdown, self._calm = max(1.0, self.slowdown / SLOWDOWN_FACTOR), 0
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         # Full jitter keeps many workers from retrying in step; Retry-After is a floor, not a suggestion.
@@ -224,6 +247,7 @@ class PoliteClient:
             except TransientError as exc:
                 last = exc
             else:
+                self._note_rate_limit(resp.status == 429)
                 if (accept and accept(resp)) or resp.status < 400:
                     return resp
                 if resp.status not in TRANSIENT_STATUS:

@@ -28,6 +28,9 @@ class Capture:
     fetch_status: str = "ok"
     shard: int = 0
     content_type: str | None = None
+    fetch_state: str = "fetched"
+    inferred_after: str | None = None
+    inferred_before: str | None = None
 
     @property
     def capture_id(self) -> str:

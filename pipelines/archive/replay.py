@@ -93,13 +93,19 @@ def index_key(row: CdxRow) -> str:
     return f"capture:{row.timestamp}:{row.url}"
 
 
+def fetched_by(row: CdxRow) -> str:
+    """The capture an index entry was fetched for: its row is `fetched`, the others with that digest `reused`,
+    on a rerun or resume too."""
+    return f"{row.timestamp} {row.url}"
+
+
 def fetch_capture(
     client: CdxClient, store: RawStore, index: FetchIndex, row: CdxRow, attempts: int = 3
 ) -> tuple[dict, bool]:
     """(index entry, whether a fetch was made) for one capture; raises FetchFailed when it cannot be had.
 
     The entry holds sha256 (None for an archived 4xx/5xx), n_bytes, status, content_type, location,
-    stored_at. A body that does not match the CDX digest is fetched again (a truncation the transport
+    stored_at, fetched_by. A body that does not match the CDX digest is fetched again (a truncation the transport
     missed), up to `attempts` times.
     """
     key = index_key(row)
@@ -121,6 +127,7 @@ def fetch_capture(
             "content_type": resp.headers.get("Content-Type"),
             "location": client.original_url(location, row.url) if location else None,
             "stored_at": datetime.now(UTC).replace(tzinfo=None).isoformat(),
+            "fetched_by": fetched_by(row),
         }
         if resp.status >= 400:  # the archived response is an error page: nothing to store
             index.put(key, entry)

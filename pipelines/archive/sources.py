@@ -15,11 +15,15 @@ and an optional `[archive]` table saying where captures come from:
     # or a CDX server and its replay base (payloads are fetched as {replay}/{timestamp}id_/{url}):
     cdx = "https://web.archive.org/cdx/search/cdx"
     replay = "https://web.archive.org/web"
-    rate = 1.0          # optional: requests per second (0 = unlimited, only for a local archive)
+    rate = 1.0          # optional: replay requests per second (0 = unlimited, only for a local archive)
+    cdx_rate = 0.4      # optional: CDX queries per second (the Wayback Machine allows about 30 a minute)
+    fetch = "bisect"    # or "all": which listed captures are fetched (see `bisect.py`)
+    max_unprobed_days = 180   # bisect: no two fetched captures of a site further apart than this
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import tomllib
@@ -28,6 +32,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+FETCH_STRATEGIES = ("bisect", "all")
+# Long enough that a policy unchanged for years costs a few fetches a year, short enough that a text put up
+# and taken back (A -> B -> A) within a long unchanged-looking span is still probed inside it.
+DEFAULT_MAX_UNPROBED_DAYS = 180.0
 
 
 class SourcesError(ValueError):
@@ -48,11 +56,14 @@ class Sources:
     warc_paths: list[Path] = field(default_factory=list)
     cdx: str | None = None
     replay: str | None = None
-    rate: float | None = None  # requests per second to the archive; None = the client's polite default
+    rate: float | None = None  # replay requests per second; None = the client's polite default
+    cdx_rate: float | None = None  # CDX queries per second; None = DEFAULT_CDX_RATE
+    fetch: str = "bisect"
+    max_unprobed_days: float = DEFAULT_MAX_UNPROBED_DAYS
 
     def only(self, site_ids: set[str]) -> Sources:
         """The same sources restricted to some sites."""
-        return Sources([s for s in self.sites if s.id in site_ids], self.warc_paths, self.cdx, self.replay, self.rate)
+        return dataclasses.replace(self, sites=[s for s in self.sites if s.id in site_ids])
 
     def site_for_url(self, url: str) -> str | None:
         """The id of the site whose policy URL or homepage matches url (scheme/www/slash-insensitive)."""
@@ -114,7 +125,23 @@ def load_sources(path: Path | str) -> Sources:
     warcs = [(path.parent / w).resolve() for w in archive.get("warc", [])]
     if archive.get("cdx") and not archive.get("replay"):
         raise SourcesError(f"{path}: [archive] cdx needs a replay base to fetch payloads from")
-    rate = archive.get("rate")
-    if rate is not None and (not isinstance(rate, int | float) or rate < 0):
-        raise SourcesError(f"{path}: [archive] rate must be a number of requests per second >= 0")
-    return Sources(sites, warcs, archive.get("cdx"), archive.get("replay"), rate)
+    for name in ("rate", "cdx_rate"):
+        value = archive.get(name)
+        if value is not None and (not isinstance(value, int | float) or value < 0):
+            raise SourcesError(f"{path}: [archive] {name} must be a number of requests per second >= 0")
+    fetch = archive.get("fetch", "bisect")
+    if fetch not in FETCH_STRATEGIES:
+        raise SourcesError(f"{path}: [archive] fetch must be one of {', '.join(FETCH_STRATEGIES)}, not {fetch!r}")
+    days = archive.get("max_unprobed_days", DEFAULT_MAX_UNPROBED_DAYS)
+    if not isinstance(days, int | float) or days <= 0:
+        raise SourcesError(f"{path}: [archive] max_unprobed_days must be a number of days > 0")
+    return Sources(
+        sites,
+        warcs,
+        archive.get("cdx"),
+        archive.get("replay"),
+        archive.get("rate"),
+        archive.get("cdx_rate"),
+        fetch,
+        float(days),
+    )

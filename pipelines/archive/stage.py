@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from pipelines.archive.cdx import CdxClient
+from pipelines.archive.bisect import TextJudge
+from pipelines.archive.cdx import CdxClient, CdxRow
 from pipelines.archive.fetch import ingest_cdx
-from pipelines.archive.http import PoliteClient
+from pipelines.archive.http import DEFAULT_CDX_RATE, PoliteClient
 from pipelines.archive.ingest import stage_warc
 from pipelines.archive.sources import Sources, shard_of
 from pipelines.archive.store import RawStore
@@ -67,6 +69,7 @@ def load_captures(
     sources: Sources | None,
     shards: Sequence[int],
     pool: Pool | None = None,
+    judge: TextJudge | None = None,
 ) -> dict[str, int | str]:
     """Load the captures of these shards into `captures` and `payloads`.
 
@@ -75,7 +78,9 @@ def load_captures(
     are read as streams by the pool's workers (one staged Parquet file each); revisits are resolved and
     duplicates dropped here, in SQL, by the one writer. From a CDX server only captures newer than the
     newest known per site are asked for, and rows are upserted, so the history already loaded is kept and a
-    scheduled run costs one listing per site. WARC files, when given, win over the sources' CDX server.
+    scheduled run costs one listing per site. Which CDX captures are fetched follows the sources' `fetch`
+    (`bisect`, with `judge` telling policy texts apart; `all` without one). WARC files, when given, win over the
+    sources' CDX server.
 
     Raises `NothingUsable` when no file held a readable capture of a configured site (the shards' rows are
     then left as they were), when every site's listing failed, when every fetch of this run failed, or when
@@ -84,7 +89,7 @@ def load_captures(
     """
     files = expand_paths(warc_paths)
     if sources is not None and sources.cdx and not files:
-        stats = _load_cdx_captures(con, store, sources, shards)
+        stats = _load_cdx_captures(con, store, sources, shards, judge)
     else:
         stats = _load_warc_captures(con, store, files, sources, shards, pool)
     _require_usable(con)
@@ -208,7 +213,9 @@ def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shar
                         CASE WHEN s.record_type <> 'revisit' THEN s.fetch_status
                              WHEN s.status_code BETWEEN 300 AND 399 THEN 'redirect'
                              WHEN s.status_code >= 400 THEN 'http_error'
-                             WHEN r.sha IS NOT NULL THEN 'ok' ELSE 'unavailable' END AS fetch_status)
+                             WHEN r.sha IS NOT NULL THEN 'ok' ELSE 'unavailable' END AS fetch_status,
+                        CASE WHEN s.record_type <> 'revisit' THEN s.fetch_state
+                             WHEN r.sha IS NOT NULL THEN 'reused' ELSE 'not_fetched' END AS fetch_state)
                     FROM _staged s LEFT JOIN _responses r ON s.record_type = 'revisit' AND r.digest = s.digest
                     WHERE s.shard = ?
                     QUALIFY row_number() OVER (PARTITION BY capture_id
@@ -237,7 +244,7 @@ def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shar
 
 
 def _load_cdx_captures(
-    con: duckdb.DuckDBPyConnection, store: RawStore, sources: Sources, shards: Sequence[int]
+    con: duckdb.DuckDBPyConnection, store: RawStore, sources: Sources, shards: Sequence[int], judge: TextJudge | None
 ) -> dict[str, int | str]:
     wanted = set(shards)
     where, params = in_shards(shards)
@@ -245,7 +252,8 @@ def _load_cdx_captures(
     known = dict(
         con.execute(f"SELECT site_id, max(captured_at) FROM captures WHERE {where} GROUP BY 1", params).fetchall()
     )
-    result = ingest_cdx(mine, store, _cdx_client(sources), N_SHARDS, known)
+    client = _cdx_client(sources)
+    result = ingest_cdx(mine, store, client, N_SHARDS, known, judge=judge, anchors=_anchors(con, where, params))
     rows = [c.row() for c in result.captures]
     n = tables.upsert(con, "captures", rows)
     if mine.sites and len(result.failed_sites) == len(mine.sites):
@@ -265,17 +273,39 @@ def _load_cdx_captures(
         }
         con.unregister("_p")
     tables.upsert(con, "payloads", [p for p in new_payloads if p["payload_sha256"] not in already])
+    states = Counter(c.fetch_state for c in result.captures)
     return {
         "captures": n,
         "payloads_stored": result.stored,
         "skipped_unmatched": result.skipped_unmatched,
         "fetched": result.fetched,
+        "captures_fetched": states["fetched"],
+        "captures_reused": states["reused"],
+        "captures_inferred": states["inferred"],
+        "cdx_requests": client.n_queries,
+        "replay_requests": client.n_replays,
+        "http_retries": client.http.n_retries + client.cdx_http.n_retries,
         "failed_sites": len(result.failed_sites),
         "failed_sites_detail": _named(result.failed_sites),
         "unavailable": unavailable,
     }
 
 
+def _anchors(con: duckdb.DuckDBPyConnection, where: str, params: list) -> dict[str, CdxRow]:
+    """Per site, its newest capture with a payload: what a scheduled bisecting run probes new captures against."""
+    rows = con.execute(
+        f"""SELECT site_id, arg_max(url, captured_at), max(captured_at), arg_max(mime, captured_at),
+                   arg_max(status_code, captured_at), arg_max(digest, captured_at)
+            FROM captures WHERE {where} AND fetch_status = 'ok' GROUP BY 1""",
+        params,
+    ).fetchall()
+    return {
+        site: CdxRow(url, at.strftime("%Y%m%d%H%M%S"), mime, status, digest)
+        for site, url, at, mime, status, digest in rows
+    }
+
+
 def _cdx_client(sources: Sources) -> CdxClient:
-    http = PoliteClient() if sources.rate is None else PoliteClient(rate=sources.rate)
-    return CdxClient(sources.cdx, sources.replay, http)
+    replay = PoliteClient() if sources.rate is None else PoliteClient(rate=sources.rate)
+    cdx = PoliteClient(rate=DEFAULT_CDX_RATE if sources.cdx_rate is None else sources.cdx_rate)
+    return CdxClient(sources.cdx, sources.replay, replay, cdx_http=cdx)

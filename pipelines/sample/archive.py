@@ -58,7 +58,7 @@ def _server(year: int) -> str:
     )
 
 
-def _write_warc(path: Path, records: list[Record]) -> None:
+def write_warc(path: Path, records: list[Record]) -> None:
     reasons = {200: "OK", 301: "Moved Permanently", 404: "Not Found"}
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True, warc_version="1.0")
@@ -129,7 +129,7 @@ def write_sample(out_dir: Path, seed: int = 7) -> SampleFiles:
     )
     plans = [(site, plan_site(site, random.Random(f"{seed}:{site.site_id}"))) for site in sites()]
     records = [r for _, recs in plans for r in recs]
-    _write_warc(files.warc, records)
+    write_warc(files.warc, records)
     _write_sources(files.sources)
 
     with files.truth_captures.open("w", encoding="utf-8", newline="") as fh:

@@ -66,6 +66,16 @@ CAPTURES = _t(
         "only ok payloads are extracted",
     ),
     ("shard", "INTEGER", "partition shard of the site (stable hash of site_id)"),
+    (
+        "fetch_state",
+        "VARCHAR",
+        "how the payload was had: fetched (from the archive or the WARC) | reused (same digest as a capture "
+        "fetched before: no request) | inferred (not fetched: a bisecting build found the same policy text in "
+        "the fetched captures on both sides, `inferred_after` and `inferred_before`) | not_fetched (a CDX row "
+        "of an archived error, which is not requested, or a payload that could not be had)",
+    ),
+    ("inferred_after", "VARCHAR", "for an inferred capture: the fetched capture before it with the same text"),
+    ("inferred_before", "VARCHAR", "for an inferred capture: the fetched capture after it with the same text"),
 )
 
 PAYLOADS = _t(
