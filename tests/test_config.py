@@ -55,3 +55,22 @@ def test_warehouse_memory_limit_is_bounded_and_configurable(tmp_path: Path, monk
     monkeypatch.setenv("POLICY_HISTORY_DUCKDB_MEMORY", "lots")
     with pytest.raises(ValueError, match="512MB"):
         limit()
+
+
+def test_connect_gives_an_older_warehouse_its_missing_tables_and_columns(tmp_path: Path) -> None:
+    import duckdb
+
+    from pipelines.warehouse import tables
+    from pipelines.warehouse.schema import TABLES
+
+    db = tmp_path / "w.duckdb"
+    with tables.connect(db):
+        pass
+    old = duckdb.connect(str(db))  # as an earlier release left it: a column and a table fewer
+    old.execute("ALTER TABLE documents DROP COLUMN extraction_key")
+    old.execute("DROP TABLE version_changes")
+    old.close()
+    with tables.connect(db) as con:
+        columns = {t: [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()] for t in TABLES}
+        assert con.execute("SELECT count(*) FROM stage_state").fetchone()[0] == 0
+    assert columns == {t.name: t.column_names for t in TABLES.values()}

@@ -23,9 +23,6 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
 
-import requests
-import urllib3
-
 log = logging.getLogger(__name__)
 
 try:
@@ -143,6 +140,8 @@ class PoliteClient:
         self.unreachable: ArchiveUnreachable | None = None
         self.sleep = sleep
         self.clock = clock
+        import requests  # noqa: PLC0415 - here, not at the top: a build from WARC files never needs HTTP (~50 ms)
+
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
         self.session.trust_env = False  # no ambient proxies: the archive is configuration, not environment
@@ -185,6 +184,9 @@ class PoliteClient:
         return wait
 
     def _once(self, url: str, params: Mapping[str, str] | None) -> Response:
+        import requests  # noqa: PLC0415 - see __init__
+        import urllib3  # noqa: PLC0415
+
         started = self.clock()
         try:
             with self.session.get(url, params=params, timeout=self.timeout, allow_redirects=False, stream=True) as resp:
@@ -264,6 +266,9 @@ class PoliteClient:
 
 def _no_connection(exc: BaseException) -> bool:
     """Whether no connection was made at all (as opposed to one dropped mid-answer, which is transient)."""
+    import requests  # noqa: PLC0415 - see PoliteClient.__init__
+    import urllib3  # noqa: PLC0415
+
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return True
     seen: BaseException | None = exc
@@ -275,6 +280,8 @@ def _no_connection(exc: BaseException) -> bool:
 
 
 def _connect_reason(exc: BaseException) -> str:
+    import requests  # noqa: PLC0415 - see PoliteClient.__init__
+
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "connect timeout"
     text = str(exc)

@@ -54,12 +54,12 @@ def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: 
     if not stale:
         return {"versions": 0, "sites": 0, "unchanged": 1}
     n_versions = n_sites = 0
-    for shard, (versions, links), first, last in _by_chunk(con, stale, pool, 2, _version_jobs, "sites grouped"):
-        _load_chunk(con, "policy_versions", versions, shard, first)
-        _load_chunk(con, "capture_versions", links, shard, first)
+    for shards_of, (versions, links), first, last in _by_chunk(con, stale, pool, 2, _version_jobs, "sites grouped"):
+        _load_chunk(con, "policy_versions", versions, shards_of, first)
+        _load_chunk(con, "capture_versions", links, shards_of, first)
         if last:
             # recorded last: a crash before this leaves the shard stale, to be regrouped by the next run
-            tables.set_stage_fingerprints(con, "policy_versions", {shard: prints[shard]})
+            tables.set_stage_fingerprints(con, "policy_versions", {s: prints[s] for s in shards_of})
         n_versions += len(versions)
         n_sites += versions["site_id"].nunique() if len(versions) else 0
     return {"versions": n_versions, "sites": n_sites, "shards": len(stale)}
@@ -85,31 +85,33 @@ def _by_chunk(
     n_frames: int,
     jobs_of: Callable[[duckdb.DuckDBPyConnection, int, list[list[str]]], Iterator[tuple]],
     what: str,
-) -> Iterator[tuple[int, list[pd.DataFrame], bool, bool]]:
+) -> Iterator[tuple[list[int], list[pd.DataFrame], bool, bool]]:
     """Run the pool jobs `jobs_of(con, shard, chunks)` makes for each shard's chunks of sites (each job returns
-    the shard and `n_frames` frames). Yield each result as it comes, as (shard, frames, first, last): whether it
-    is the first and the last of its shard to come (a shard with no sites comes once, with empty frames).
+    the shard and `n_frames` frames). Yield each result as it comes, as ([shard], frames, first, last): whether
+    it is the first and the last of its shard to come. The shards with no sites come first, all at once, with
+    empty frames: a small build has most of its shards empty, and a load a shard costs ~10 ms for nothing.
 
     Jobs are made as the pool takes them and results are loaded as they come, so the writer holds the inputs
     and results of the jobs in flight: nothing that grows with the tables.
     """
     chunks, n = _site_chunks(con, shards)
     left = {s: len(c) for s, c in chunks.items()}
-    yield from ((s, [pd.DataFrame()] * n_frames, True, True) for s in shards if not left[s])
+    if empty := [s for s in shards if not left[s]]:
+        yield empty, [pd.DataFrame()] * n_frames, True, True
     jobs = (job for s in shards if left[s] for job in jobs_of(con, s, chunks[s]))
     started: set[int] = set()
     with pool_or_local(pool, n) as p:
         total = sum(len(c) for cs in chunks.values() for c in cs)
         for shard, *frames in with_progress(p.run(call, jobs), what, total, SITE_CHUNK):
             left[shard] -= 1
-            yield shard, frames, shard not in started, not left[shard]
+            yield [shard], frames, shard not in started, not left[shard]
             started.add(shard)
 
 
-def _load_chunk(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame, shard: int, first: bool) -> None:
-    """Load one chunk's rows of `table`; the first of a shard's chunks first deletes the shard's old rows."""
+def _load_chunk(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame, shards: list[int], first: bool) -> None:
+    """Load one chunk's rows of `table`; the first of a shard's chunks first deletes the shards' old rows."""
     if first:
-        tables.replace(con, table, rows, *sites_of([shard]))
+        tables.replace(con, table, rows, *sites_of(shards))
     else:
         tables.append(con, table, rows)
 
@@ -187,10 +189,10 @@ def build_changes(
         return {"changes": 0, "unchanged": 1}
     jobs_of = functools.partial(_change_jobs, tagger=tagger)
     total = 0
-    for shard, (changes,), first, last in _by_chunk(con, stale, pool, 1, jobs_of, "sites compared"):
-        _load_chunk(con, "version_changes", changes, shard, first)
+    for shards_of, (changes,), first, last in _by_chunk(con, stale, pool, 1, jobs_of, "sites compared"):
+        _load_chunk(con, "version_changes", changes, shards_of, first)
         if last:
-            tables.set_stage_fingerprints(con, "version_changes", {shard: prints[shard]})
+            tables.set_stage_fingerprints(con, "version_changes", {s: prints[s] for s in shards_of})
         total += len(changes)
     return {"changes": total, "shards": len(stale)}
 

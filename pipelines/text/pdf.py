@@ -6,8 +6,6 @@ import io
 import logging
 import re
 
-from pypdf import PdfReader
-
 MAX_PAGES = 200
 MAX_CHARS = 2_000_000
 
@@ -20,6 +18,8 @@ _SPACES = re.compile(r"[ \t\xa0]+")
 
 def pdf_title(payload: bytes) -> str:
     """The PDF's metadata title, or ''."""
+    from pypdf import PdfReader  # noqa: PLC0415 - here, not at the top: most builds hold no PDF (~40 ms)
+
     try:
         meta = PdfReader(io.BytesIO(payload), strict=False).metadata
         return " ".join(str(meta.title or "").split()) if meta else ""
@@ -32,6 +32,8 @@ def pdf_to_text(payload: bytes) -> str:
 
     Raises whatever pypdf raises on a PDF it cannot read; the caller turns that into a status.
     """
+    from pypdf import PdfReader  # noqa: PLC0415 - see pdf_title
+
     reader = PdfReader(io.BytesIO(payload), strict=False)
     pages: list[str] = []
     size = 0

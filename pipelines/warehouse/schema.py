@@ -7,6 +7,7 @@ This module is the single source of truth for the columns of every table the pip
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 
@@ -33,10 +34,14 @@ class Table:
         cols = ",\n  ".join(f"{c.name} {c.type}" for c in self.columns)
         return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  {cols}\n)"
 
-    def added_columns_ddl(self) -> list[str]:
+    def added_columns_ddl(self, present: Collection[str] = ()) -> list[str]:
         """ALTER statements (idempotent) that give a table made by an earlier release the columns added since:
-        a scheduled build keeps its warehouse."""
-        return [f"ALTER TABLE {self.name} ADD COLUMN IF NOT EXISTS {c.name} {c.type}" for c in self.columns]
+        a scheduled build keeps its warehouse. Columns in `present` (the table's columns, when known) are left out."""
+        return [
+            f"ALTER TABLE {self.name} ADD COLUMN IF NOT EXISTS {c.name} {c.type}"
+            for c in self.columns
+            if c.name not in present
+        ]
 
 
 def _t(name: str, grain: str, key: tuple[str, ...], *cols: tuple[str, str, str]) -> Table:

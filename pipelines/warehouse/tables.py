@@ -89,14 +89,31 @@ def connect(db_path: Path | str, read_only: bool = False) -> Iterator[duckdb.Duc
     con = duckdb.connect(str(db_path), read_only=read_only, config={"memory_limit": memory_limit()})
     try:
         if not read_only:
-            for table in TABLES.values():
-                con.execute(table.ddl())
-                for alter in table.added_columns_ddl():
-                    con.execute(alter)
-            con.execute(STAGE_STATE_DDL)
+            _create_missing(con)
         yield con
     finally:
         con.close()
+
+
+def _create_missing(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the base tables this warehouse lacks, and the columns added to them since it was made.
+
+    One catalog query decides what is missing: running every CREATE and ALTER ... IF NOT EXISTS instead (some
+    90 statements) costs ~20 ms, and a build connects once per asset and check.
+    """
+    present: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_oid IN (SELECT table_oid FROM duckdb_tables())"
+    ).fetchall():
+        present.setdefault(table, set()).add(column)
+    for table in TABLES.values():
+        if table.name not in present:
+            con.execute(table.ddl())
+        for alter in table.added_columns_ddl(present.get(table.name, table.column_names)):
+            con.execute(alter)
+    if "stage_state" not in present:
+        con.execute(STAGE_STATE_DDL)
 
 
 def frame(table: Table, rows: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
