@@ -28,7 +28,7 @@ from pipelines.text.normalize import text_hash
 from pipelines.text.pdf import pdf_title, pdf_to_text
 from pipelines.text.walk import strip_boilerplate
 
-EXTRACTOR_VERSION = "0.3.3"
+EXTRACTOR_VERSION = "0.3.4"
 
 PARSE_SECONDS = 20.0  # wall-clock budget of one extraction, enforced where a timer can be armed
 
