@@ -63,6 +63,30 @@ def test_extract_describes_a_policy() -> None:
     assert set(doc.contract()) <= set(doc.row())
 
 
+def test_a_date_in_the_article_header_is_read_though_the_text_drops_it() -> None:
+    body = POLICY_BODY.replace("<h1>Privacy Policy</h1>\n<p>Last updated: March 3, 2019</p>", "")
+    header = "<header><h1>Privacy Policy</h1><p>Last revised: December 23, 2013</p></header>"
+    html = page(body).replace("<main>", header + "<main>")
+    doc = extract(html.encode(), "text/html", captured_at=datetime(2015, 7, 8))
+    assert "2013" not in doc.text  # boilerplate stripping removed the header from the main text
+    assert doc.stated_date == "2013-12-23" and doc.stated_date_confidence is not None
+    assert doc.stated_date_confidence < 1.0  # read off the page, not the text
+    assert extract(html.encode(), "text/html", captured_at=datetime(2013, 12, 1)).stated_date is None
+
+
+def test_a_month_only_date_is_refined_by_the_full_date_on_the_page() -> None:
+    body = POLICY_BODY.replace("Last updated: March 3, 2019", "Most recent change – January 2015")
+    aside = "<aside>x</aside><div id='last-updated'>Last updated: 14 January 2015</div>"
+    html = page(body).replace("<footer>", aside + "<footer>")
+    doc = extract(html.encode(), "text/html", captured_at=datetime(2015, 7, 2))
+    assert "14 January" not in doc.text and doc.stated_date == "2015-01-14"
+    # a full date of another month does not replace the text's own statement
+    other = html.replace("14 January 2015", "14 March 2015")
+    assert extract(other.encode(), "text/html", captured_at=datetime(2015, 7, 2)).stated_date == "2015-01-01"
+    # the page can change such a date, so a document read once is not re-dated without its page
+    assert ex.dated_like(doc, datetime(2015, 8, 1)) is None
+
+
 def test_same_page_twice_is_not_emptied_by_deduplication() -> None:
     html = page(POLICY_BODY)
     assert html_to_markdown(html) == html_to_markdown(html) != ""

@@ -20,15 +20,15 @@ import lxml.html
 
 from pipelines.text import markdown
 from pipelines.text.classify import POLICY_THRESHOLD, policy_score
-from pipelines.text.dates import StatedDate, stated_date
+from pipelines.text.dates import stated_date
 from pipelines.text.decode import MAX_HTML_BYTES, TooLarge, decode, decode_cf_emails, inflate, kind_of, title_of
 from pipelines.text.describe import fk_grade, language
 from pipelines.text.keys import inert_key, tree_key
 from pipelines.text.normalize import text_hash
+from pipelines.text.page_dates import document_date, header_text, needs_page
 from pipelines.text.pdf import pdf_title, pdf_to_text
-from pipelines.text.walk import strip_boilerplate
 
-EXTRACTOR_VERSION = "0.3.3"
+EXTRACTOR_VERSION = "0.3.4"
 
 PARSE_SECONDS = 20.0  # wall-clock budget of one extraction, enforced where a timer can be armed
 
@@ -151,7 +151,7 @@ def extraction_key(payload: bytes, content_type: str | None = None) -> str | Non
 
 
 def _read(page: _Page, key: str, seen: dict[str, _Read] | None) -> _Read | str:
-    """What a page says, less its stated date (see `_stated`), or the status when there is no text to read.
+    """What a page says, less its stated date (see `page_dates`), or the status when there is no text to read.
 
     With `seen`, a page whose key was read before is not read again.
     """
@@ -164,28 +164,11 @@ def _read(page: _Page, key: str, seen: dict[str, _Read] | None) -> _Read | str:
     elif page.kind == "text":
         read = _described(page.text, "", None)
     else:  # parsed once: trafilatura, the safeguard and the date fallback all read this tree
-        read = _described(markdown.html_to_markdown(page.text, page.root), page.title, page.root)
+        headers = header_text(page.root) if page.root is not None else ""
+        read = _described(markdown.html_to_markdown(page.text, page.root), page.title, page.root, headers)
     if seen is not None:
         seen[key] = read
     return read
-
-
-def _page_text(root: lxml.html.HtmlElement) -> str:
-    """The text of the page body less boilerplate containers, one text node a line. Strips the tree in place."""
-    strip_boilerplate(root)  # already done by main_markdown: a second pass finds nothing to strip
-    body = root.find(".//body")
-    return "\n".join((body if body is not None else root).itertext())
-
-
-def _stated(text: str, root: lxml.html.HtmlElement | None, captured_at: datetime | None) -> StatedDate | None:
-    """The stated date of the main text, else (less sure) of the whole page body: extraction often drops a
-    "Last revised" line that sits in a page header or sidebar."""
-    found = stated_date(text, captured_at)
-    if found is None and root is not None:
-        found = stated_date(_page_text(root), captured_at)
-        if found is not None:
-            found = StatedDate(found.value, round(found.confidence * 0.8, 2), found.cue)
-    return found
 
 
 @dataclass(frozen=True)
@@ -194,9 +177,10 @@ class _Read:
 
     doc: Document
     root: lxml.html.HtmlElement | None
+    headers: str = ""  # the text of the page's <header> elements, which the main-text reading strips
 
 
-def _described(text: str, title: str, root: lxml.html.HtmlElement | None) -> _Read:
+def _described(text: str, title: str, root: lxml.html.HtmlElement | None, headers: str = "") -> _Read:
     words = len(text.split())
     if words == 0:
         return _Read(Document(status="empty", title=title, error="no main text found"), None)
@@ -214,7 +198,7 @@ def _described(text: str, title: str, root: lxml.html.HtmlElement | None) -> _Re
         fk_grade=round(grade, 2) if grade is not None else None,
         text_sha256=text_hash(text),
     )
-    return _Read(doc, root)
+    return _Read(doc, root, headers)
 
 
 def extract(
@@ -263,7 +247,7 @@ def _extract(
                 return Document(status=read, error=error, extraction_key=key)
             if read.doc.status == "empty":
                 return replace(read.doc, extraction_key=key)
-            sd = _stated(read.doc.text, read.root, captured_at)
+            sd = document_date(read.doc.text, read.root, read.headers, captured_at)
     except TooLarge as exc:
         return Document(status="too_large", error=str(exc))
     except _Timeout:
@@ -278,11 +262,11 @@ def _extract(
 
 def dated_like(doc: Document, captured_at: datetime | None) -> Document | None:
     """The document of another payload with `doc`'s extraction key, captured at `captured_at`: `doc` with the
-    stated date that capture time allows, when its text states one; None when only the page around the text
-    could (the date fallback reads the page, which a document does not keep): extract that payload."""
+    stated date that capture time allows, when its text states one in full; None when the page around the text
+    could change it (the date fallback reads the page, which a document does not keep): extract that payload."""
     if not doc.text:
         return doc
     sd = stated_date(doc.text, captured_at)
-    if sd is None:
+    if sd is None or needs_page(sd):
         return None
     return replace(doc, stated_date=sd.value.isoformat(), stated_date_confidence=sd.confidence)
