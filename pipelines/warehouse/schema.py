@@ -165,7 +165,12 @@ POLICY_VERSIONS = _t(
     ("url", "VARCHAR", "URL of the version's first capture"),
     ("text_sha256", "VARCHAR", "normalized text hash of the version's representative document"),
     ("payload_sha256", "VARCHAR", "representative payload (the first capture's)"),
-    ("first_captured_at", "TIMESTAMP", "first capture showing this version"),
+    (
+        "first_captured_at",
+        "TIMESTAMP",
+        "first capture showing this version (always a fetched capture: "
+        "a bisecting build brackets every change between fetched captures, never inferred ones)",
+    ),
     ("last_captured_at", "TIMESTAMP", "last capture showing this version"),
     ("changed_after", "TIMESTAMP", "last capture of the previous version (the change happened after it)"),
     ("valid_to", "TIMESTAMP", "first capture of the next version (null while current)"),

@@ -1,8 +1,10 @@
 -- coverage_by_site_year: grain = one row per (site_id, year) from the site's first to its last capture year.
 -- Columns: site_id, year, n_captures (any status), n_policy_captures (captures grouped into a version),
 -- version_in_force (version in force on 31 December: the latest first seen by then, null before the first),
--- status: 'policy' (a policy was captured that year), 'no_policy' (captured, but no capture was a policy),
--- 'gap' (no capture at all that year; version_in_force is then carried over, not observed).
+-- n_inferred_captures (captures a bisecting build did not fetch: their text is inferred from fetched ones around),
+-- status: 'policy' (a policy was captured, and fetched, that year), 'inferred' (the year's captures were all
+-- inferred to show the policy in force: not fetched, so not observed), 'no_policy' (captured, but no capture was
+-- a policy), 'gap' (no capture at all that year; version_in_force is then carried over, not observed).
 -- Built a batch of sites at a time: it joins every capture to its version, which in one statement needs memory
 -- in proportion to the archive.
 -- materialized: table, batched by captures.site_id
@@ -16,7 +18,8 @@ site_years as (
     select site_id, unnest(range(first_year, last_year + 1)) as year from site_span
 ),
 observed as (
-    select c.site_id, c.capture_year as year, count(*) as n_captures, count(cv.version_id) as n_policy_captures
+    select c.site_id, c.capture_year as year, count(*) as n_captures, count(cv.version_id) as n_policy_captures,
+           count_if(c.fetch_state = 'inferred') as n_inferred_captures
     from captures c left join capture_versions cv using (capture_id)
     group by c.site_id, c.capture_year
 ),
@@ -26,9 +29,10 @@ in_force as (
     group by sy.site_id, sy.year
 )
 select sy.site_id, sy.year, coalesce(o.n_captures, 0) as n_captures,
-       coalesce(o.n_policy_captures, 0) as n_policy_captures, f.version_in_force,
-       case when o.n_policy_captures > 0 then 'policy' when o.n_captures > 0 then 'no_policy' else 'gap' end
-           as status
+       coalesce(o.n_policy_captures, 0) as n_policy_captures, coalesce(o.n_inferred_captures, 0)
+           as n_inferred_captures, f.version_in_force,
+       case when o.n_policy_captures > 0 then 'policy' when o.n_inferred_captures > 0 then 'inferred'
+            when o.n_captures > 0 then 'no_policy' else 'gap' end as status
 from site_years sy
 left join observed o using (site_id, year)
 left join in_force f using (site_id, year)
