@@ -204,14 +204,12 @@ class _Fetcher:
     def __init__(
         self, site_id: str, shard: int, client: CdxClient, store: RawStore, index: FetchIndex, result: CdxIngestResult
     ) -> None:
-        self.site_id, self.shard, self.client, self.store, self.index, self.result = (
-            site_id,
-            shard,
-            client,
-            store,
-            index,
-            result,
-        )
+        self.site_id = site_id
+        self.shard = shard
+        self.client = client
+        self.store = store
+        self.index = index
+        self.result = result
 
     def keep(self, cap: Capture, seen_ids: set[str]) -> None:
         """Add a capture to the result, once."""
