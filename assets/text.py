@@ -19,7 +19,7 @@ from pipelines.warehouse import tables
     deps=[captures],
     check_specs=specs("documents", checks.DOCUMENTS_HAVE_STATUS),
     description="One row per (payload, extractor version): clean markdown text, title, language, "
-    "is_policy and score, stated date, word count, readability and a status.",
+    "page type, is_policy and score, stated date, word count, readability and a status.",
 )
 def documents(context: dg.AssetExecutionContext, policy_history: PolicyHistory) -> dg.MaterializeResult:
     started = time.monotonic()

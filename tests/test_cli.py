@@ -29,8 +29,19 @@ def test_extract_prints_the_contract_object(tmp_path: Path) -> None:
     out = run("extract", str(page), "--url", "http://example.com/privacy", "--captured-at", "20210301000000")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert set(doc) == {"status", "text", "title", "language", "is_policy", "policy_score", "stated_date", "word_count"}
+    assert set(doc) == {
+        "status",
+        "text",
+        "title",
+        "language",
+        "is_policy",
+        "policy_score",
+        "page_type",
+        "stated_date",
+        "word_count",
+    }
     assert doc["status"] == "ok" and doc["is_policy"] is True and 0.5 <= doc["policy_score"] <= 1
+    assert doc["page_type"] == "privacy_policy"
     assert doc["stated_date"] == "2021-01-05"
     assert doc["language"] == "en"
     assert "## Information We Collect" in doc["text"] and "Home" not in doc["text"].split("\n")[0]

@@ -1,8 +1,8 @@
 """Documents: decode a payload, extract its main text as markdown (`markdown`), and describe it.
 
-The description (policy score, stated date, language, readability) works on the text with linear-time tools
-(RE2, one pass each). Every read is bounded: payload bytes, decompressed bytes, element count, and parse time
-(where a timer can be armed); any failure becomes a status, never an exception.
+The description (page type and policy score, stated date, language, readability) works on the text with
+linear-time tools (RE2, one pass each). Every read is bounded: payload bytes, decompressed bytes, element count,
+and parse time (where a timer can be armed); any failure becomes a status, never an exception.
 """
 
 from __future__ import annotations
@@ -19,16 +19,16 @@ from datetime import datetime
 import lxml.html
 
 from pipelines.text import markdown
-from pipelines.text.classify import POLICY_THRESHOLD, policy_score
 from pipelines.text.dates import stated_date
 from pipelines.text.decode import MAX_HTML_BYTES, TooLarge, decode, decode_cf_emails, inflate, kind_of, title_of
 from pipelines.text.describe import fk_grade, language
 from pipelines.text.keys import inert_key, tree_key
 from pipelines.text.normalize import text_hash
 from pipelines.text.page_dates import document_date, header_text, needs_page
+from pipelines.text.pagetype import page_type
 from pipelines.text.pdf import pdf_title, pdf_to_text
 
-EXTRACTOR_VERSION = "0.3.4"
+EXTRACTOR_VERSION = "0.4.1"
 
 PARSE_SECONDS = 20.0  # wall-clock budget of one extraction, enforced where a timer can be armed
 
@@ -41,8 +41,9 @@ class Document:
     text: str = ""
     title: str = ""
     language: str | None = None
-    is_policy: bool = False
+    is_policy: bool = False  # page_type == "privacy_policy": what versions and marts count
     policy_score: float = 0.0
+    page_type: str | None = None  # privacy_policy | cookie_notice | other_legal | not_legal | unknown
     stated_date: str | None = None
     stated_date_confidence: float | None = None
     word_count: int = 0
@@ -61,6 +62,7 @@ class Document:
             "language",
             "is_policy",
             "policy_score",
+            "page_type",
             "stated_date",
             "word_count",
         )
@@ -184,16 +186,17 @@ def _described(text: str, title: str, root: lxml.html.HtmlElement | None, header
     words = len(text.split())
     if words == 0:
         return _Read(Document(status="empty", title=title, error="no main text found"), None)
-    score = policy_score(text, title)
-    is_policy = score >= POLICY_THRESHOLD
+    lang = language(text)
+    kind = page_type(text, title, lang)
     grade = fk_grade(text)
     doc = Document(
-        status="ok" if is_policy else "not_policy",
+        status="ok" if kind.is_policy else "not_policy",
         text=text,
         title=title,
-        language=language(text),
-        is_policy=is_policy,
-        policy_score=round(score, 4),
+        language=lang,
+        is_policy=kind.is_policy,
+        policy_score=round(kind.policy_score, 4),
+        page_type=kind.type,
         word_count=words,
         fk_grade=round(grade, 2) if grade is not None else None,
         text_sha256=text_hash(text),

@@ -105,13 +105,19 @@ DOCUMENTS = _t(
     ("language", "VARCHAR", "ISO 639-1 code of the text's language"),
     ("text", "VARCHAR", "clean markdown text of the main content"),
     ("text_sha256", "VARCHAR", "sha256 of the normalized text (used to group versions)"),
-    ("is_policy", "BOOLEAN", "whether the page is a privacy policy"),
+    ("is_policy", "BOOLEAN", "whether the page is a privacy policy (page_type = 'privacy_policy')"),
     ("policy_score", "DOUBLE", "0-1 confidence that the page is a privacy policy"),
     ("stated_date", "DATE", "'last updated' / 'effective' date stated in the text, never after capture"),
     ("stated_date_confidence", "DOUBLE", "0-1 confidence in stated_date"),
     ("word_count", "INTEGER", "words in text"),
     ("fk_grade", "DOUBLE", "Flesch-Kincaid grade level of text"),
     ("error", "VARCHAR", "one-line reason when status is not ok"),
+    (
+        "page_type",
+        "VARCHAR",
+        "privacy_policy | cookie_notice | other_legal | not_legal | unknown (a language the classifier was not "
+        "built for); null for documents without text and those of extractors before 0.4.0",
+    ),
     (
         "extraction_key",
         "VARCHAR",
