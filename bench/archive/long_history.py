@@ -50,8 +50,7 @@ def generate(out: Path, n_sites: int, n_captures: int, seed: int = 11) -> Path:
     for site in sites()[:n_sites]:
         versions = make_versions(site, random.Random(f"{seed}:{site.site_id}"))[:4]
         # a few changes in fifteen years, and one revert: v0, v1, v2, v1 again, v3
-        order = [0, 1, 2, 1, 3][: max(len(versions) + 1, 2)]
-        order = [i for i in order if i < len(versions)]
+        order = [0, 1, 2, 1, 3] if len(versions) >= 4 else list(range(len(versions)))
         cuts = sorted(rng.sample(range(1, n_captures), len(order) - 1))
         step = (END - START) / n_captures
         url = f"{site.base}/privacy"

@@ -185,16 +185,10 @@ def _bisect(
             first = looked[index_key(row)]
             failed = first.fetch_status in ("unavailable", "too_large")  # asking again now would fail again
             out.append(fetch.unfetched(row, first.fetch_status) if failed else fetch.capture(row))
-        elif i in plan.inferred:
+        else:  # the plan answers or infers every capture
             a, b = plan.inferred[i]
-            out.append(fetch.inferred(row, _id(seq[a], caps, a, fetch), _id(seq[b], caps, b, fetch)))
-        else:  # not reached by the plan (cannot happen: every capture is answered or inferred); fetch, to be safe
-            out.append(fetch.capture(row))
+            out.append(fetch.inferred(row, fetch.row_id(seq[a]), fetch.row_id(seq[b])))
     return out
-
-
-def _id(row: CdxRow, caps: dict[int, Capture], i: int, fetch: _Fetcher) -> str:
-    return caps[i].capture_id if i in caps else fetch.capture(row).capture_id
 
 
 class _Fetcher:
@@ -230,6 +224,10 @@ class _Fetcher:
             **fields,
         )
 
+    def row_id(self, row: CdxRow) -> str:
+        """The capture id of a row (its URL, time and digest), without fetching anything."""
+        return self._row(row).capture_id
+
     def unfetched(self, row: CdxRow, fetch_status: str) -> Capture:
         """A capture not requested: an archived error, or a redirect whose URL's first redirect was fetched."""
         return self._row(row, fetch_status=fetch_status, fetch_state="not_fetched")
@@ -253,11 +251,10 @@ class _Fetcher:
                 log.warning("capture %s %s: %s", row.timestamp, row.url, exc)
                 fetch_status = exc.status
             else:
-                state = (
-                    "fetched"
-                    if entry.get("fetched_by", fetched_by(row) if fetched else "") == fetched_by(row)
-                    else "reused"
-                )
+                # the capture the payload was fetched for is `fetched`, on a rerun too; entries of older
+                # releases do not say, and count as fetched by whoever fetched them in this run
+                owner = entry.get("fetched_by")
+                state = "fetched" if (owner == fetched_by(row) if owner else fetched) else "reused"
                 sha, content_type, redirect_to = entry["sha256"], entry["content_type"], entry["location"]
                 if row.is_revisit or status is None:  # the revisited response says what it was
                     status = entry["status"]
