@@ -18,6 +18,6 @@ VIOLATIONS: dict[str, str] = {
     "GROUP BY ALL HAVING count(*) > 1)",
     ONE_CURRENT_VERSION: "SELECT count(*) FROM (SELECT site_id FROM policy_versions GROUP BY site_id "
     "HAVING count(*) FILTER (WHERE is_current) <> 1)",
-    VERSION_WINDOWS_ORDERED: "SELECT count(*) FROM policy_versions WHERE last_captured_at < first_captured_at "
-    "OR changed_after >= first_captured_at OR valid_to <= last_captured_at",
+    VERSION_WINDOWS_ORDERED: "SELECT count(*) FROM policy_versions WHERE last_captured_at < valid_from "
+    "OR changed_after >= valid_from OR valid_to <= last_captured_at",
 }

@@ -37,7 +37,7 @@ def test_diff_versions_reports_practices_and_stated_dates() -> None:
                 "version_no": 1,
                 "version_id": "x#001",
                 "payload_sha256": "a",
-                "first_captured_at": datetime(2019, 1, 1),
+                "valid_from": datetime(2019, 1, 1),
                 "last_captured_at": datetime(2019, 6, 1),
                 "stated_date": "2018-12-01",
             },
@@ -46,7 +46,7 @@ def test_diff_versions_reports_practices_and_stated_dates() -> None:
                 "version_no": 2,
                 "version_id": "x#002",
                 "payload_sha256": "b",
-                "first_captured_at": datetime(2019, 9, 1),
+                "valid_from": datetime(2019, 9, 1),
                 "last_captured_at": datetime(2020, 1, 1),
                 "stated_date": "2019-08-15",
             },
@@ -59,7 +59,7 @@ def test_diff_versions_reports_practices_and_stated_dates() -> None:
     assert len(rows) == 1
     r = rows[0]
     assert (r["from_version_id"], r["to_version_id"]) == ("x#001", "x#002")
-    assert (r["changed_after"], r["changed_before"]) == (datetime(2019, 6, 1), datetime(2019, 9, 1))
+    assert (r["changed_after"], r["valid_from"]) == (datetime(2019, 6, 1), datetime(2019, 9, 1))
     assert (r["segments_added"], r["segments_removed"], r["segments_modified"], r["segments_unchanged"]) == (1, 0, 0, 1)
     assert r["practices_gained"] == ["Third Party Sharing"] and r["practices_lost"] == []
     assert (r["stated_date_from"], r["stated_date_to"]) == ("2018-12-01", "2019-08-15")

@@ -50,8 +50,10 @@ def test_every_sql_model_states_its_grain() -> None:
 def test_share_of_sites_mentioning_gdpr_by_year(con: duckdb.DuckDBPyConnection) -> None:
     gdpr_query = documented_queries()[0]
     rows = con.execute(gdpr_query).fetchall()
-    # alpha adds GDPR rights in 2018-07, beta in 2019-01, gamma never; sites count once their first policy is seen.
-    assert [(r[0], r[1], r[2]) for r in rows] == [(2016, 1, 0), (2017, 2, 0), (2018, 3, 1), (2019, 3, 2), (2020, 3, 2)]
+    # alpha adds GDPR rights in 2018-07, beta in 2019-01, gamma never; sites count once their first policy is seen,
+    # and not in a year whose end is more than 18 months after their version in force was last seen: beta's first
+    # version was last captured 2017-05-01 and its next first seen 2019-01-15, so 2018 does not count beta.
+    assert [(r[0], r[1], r[2]) for r in rows] == [(2016, 1, 0), (2017, 2, 0), (2018, 2, 1), (2019, 3, 2), (2020, 3, 2)]
     assert rows[3][3] == pytest.approx(2 / 3, abs=1e-4)
 
 
@@ -77,14 +79,14 @@ def test_version_keys_unique_and_windows_consistent(con: duckdb.DuckDBPyConnecti
     # every change's interval ends where the later version starts
     bad = con.execute(
         "select count(*) from changes c join versions v on v.version_id = c.to_version_id "
-        "where c.changed_before <> v.valid_from or c.changed_after >= c.changed_before"
+        "where c.valid_from <> v.valid_from or c.changed_after >= c.valid_from"
     ).fetchone()[0]
     assert bad == 0
 
 
 def test_coverage_marks_years_without_captures_as_gaps(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(
-        "select year, status, version_in_force from coverage_by_site_year where site_id = 'beta'"
+        "select year, status, version_id from coverage_by_site_year where site_id = 'beta'"
     ).fetchall()
     assert rows == [
         (2017, "policy", "beta#001"),
@@ -96,7 +98,7 @@ def test_coverage_marks_years_without_captures_as_gaps(con: duckdb.DuckDBPyConne
 
 def test_gdpr_window_is_a_balanced_panel(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(
-        "select site_id, version_before, version_after, marker_before, marker_after from regulatory_windows "
+        "select site_id, version_before, version_after, practice_before, practice_after from regulatory_windows "
         "where event = 'GDPR' order by site_id"
     ).fetchall()
     # gamma's first capture is after the window opens, so it is not in the panel
@@ -107,11 +109,11 @@ def test_gdpr_window_is_a_balanced_panel(con: duckdb.DuckDBPyConnection) -> None
 def test_prevalence_and_lengths_count_policies_in_force(con: duckdb.DuckDBPyConnection) -> None:
     share = con.execute(
         "select share from practice_prevalence_by_year"
-        " where year = 2020 and category = 'Third Party Sharing/Collection'"
+        " where year = 2020 and practice_id = 'third_party_sharing'"
     ).fetchone()[0]
     assert share == pytest.approx(2 / 3, abs=1e-4)
-    n = dict(con.execute("select year, n_sites from length_readability_by_year").fetchall())
-    assert n == {2016: 1, 2017: 2, 2018: 3, 2019: 3, 2020: 3}
+    n = dict(con.execute("select year, n_sites_covered from length_readability_by_year").fetchall())
+    assert n == {2016: 1, 2017: 2, 2018: 2, 2019: 3, 2020: 3}  # beta not seen in 18 months by 2018's end
     runs = con.execute("select site_id, longest_run_start, longest_run_end from survivor_panels order by 1").fetchall()
     assert runs == [("alpha", 2016, 2020), ("beta", 2019, 2020), ("gamma", 2018, 2018)]
 

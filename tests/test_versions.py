@@ -91,8 +91,8 @@ def test_windows_are_ordered_and_chained() -> None:
     assert list(versions["n_captures"]) == [2, 1, 1]
     assert versions["is_current"].tolist() == [False, False, True]
     for prev, nxt in zip(versions.itertuples(), versions.iloc[1:].itertuples(), strict=False):
-        assert prev.first_captured_at <= prev.last_captured_at < nxt.first_captured_at
-        assert nxt.changed_after == prev.last_captured_at and prev.valid_to == nxt.first_captured_at
+        assert prev.valid_from <= prev.last_captured_at < nxt.valid_from
+        assert nxt.changed_after == prev.last_captured_at and prev.valid_to == nxt.valid_from
     assert pd.isna(versions.iloc[0]["changed_after"]) and pd.isna(versions.iloc[-1]["valid_to"])
     assert len(links) == len(texts)
 

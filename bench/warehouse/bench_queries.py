@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.practices.catalog import catalog_rows
 from pipelines.practices.vocabulary import OPP115_CATEGORIES
 from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.warehouse import models, tables
@@ -46,7 +47,7 @@ FILL = [
            first_at + to_days(CAST(hash(site_id, version_no) % 50 AS INTEGER)),
            lag(first_at) OVER w + INTERVAL 1 DAY, lead(first_at) OVER w, 1 + hash(site_no, version_no) % 12,
            CAST(first_at AS DATE) - CAST(hash(site_no) % 30 AS INTEGER), 1500 + hash(site_no, version_no) % 4000,
-           lead(first_at) OVER w IS NULL
+           lead(first_at) OVER w IS NULL, 'en'
     FROM _v WINDOW w AS (PARTITION BY site_no ORDER BY version_no)
     """,
     """
@@ -54,9 +55,9 @@ FILL = [
                            is_policy, policy_score, stated_date, word_count, fk_grade)
     SELECT payload_sha256, $ev, 'ok', 'Privacy Policy', 'en',
            'We collect information you provide. '
-             || CASE WHEN year(first_captured_at) >= 2018 AND hash(version_id) % 3 > 0
+             || CASE WHEN year(valid_from) >= 2018 AND hash(version_id) % 3 > 0
                      THEN 'You have rights under the General Data Protection Regulation (GDPR). ' ELSE '' END
-             || CASE WHEN year(first_captured_at) BETWEEN 2001 AND 2016 AND hash(version_id) % 4 = 0
+             || CASE WHEN year(valid_from) BETWEEN 2001 AND 2016 AND hash(version_id) % 4 = 0
                      THEN 'We comply with the U.S.-EU Safe Harbor framework. ' ELSE '' END
              || CASE WHEN hash(version_id) % 5 = 0 THEN 'We do not respond to Do Not Track signals. ' ELSE '' END,
            text_sha256, true, 0.95, stated_date, word_count, 11.5
@@ -75,7 +76,7 @@ FILL = [
     """,
     """
     INSERT INTO version_changes
-    SELECT v.site_id, p.version_id, v.version_id, v.changed_after, v.first_captured_at, 0.8, 1, 0, 1, 3,
+    SELECT v.site_id, p.version_id, v.version_id, v.changed_after, v.valid_from, 0.8, 1, 0, 1, 3,
            CASE WHEN hash(v.version_id) % 4 = 0 THEN [$cats[1 + CAST(hash(v.version_id) % 13 AS INTEGER)]]
                 ELSE [] END,
            CASE WHEN hash(v.version_id) % 7 = 0 THEN [$cats[1 + CAST(hash(p.version_id) % 13 AS INTEGER)]]
@@ -88,9 +89,9 @@ FILL = [
 # (name, SQL, whether it takes a random site as $site): the questions of docs/queries.md and the marts.
 QUERIES = [
     (
-        "prevalence by year (one category)",
-        "SELECT year, n_sites, share FROM practice_prevalence_by_year "
-        "WHERE category = 'Third Party Sharing/Collection' ORDER BY year",
+        "prevalence by year (one practice)",
+        "SELECT year, n_sites_covered, share FROM practice_prevalence_by_year "
+        "WHERE practice_id = 'third_party_sharing' ORDER BY year",
         False,
     ),
     ("prevalence by year (all)", "SELECT * FROM practice_prevalence_by_year", False),
@@ -99,13 +100,13 @@ QUERIES = [
     (
         "when did site X start sharing",
         "SELECT site_id, version_id, change, changed_after, valid_from FROM practice_changes "
-        "WHERE site_id = $site AND category = 'Third Party Sharing/Collection' "
+        "WHERE site_id = $site AND practice_id = 'third_party_sharing' "
         "AND change IN ('first_seen', 'gained') ORDER BY valid_from LIMIT 1",
         True,
     ),
     (
         "GDPR mentions by year",
-        "SELECT year, n_sites, n_sites_mentioning, share, marker_share FROM regulatory_mentions_by_year "
+        "SELECT year, n_sites_covered, n_sites_mentioning, share, tagged_share FROM regulatory_mentions_by_year "
         "WHERE term = 'GDPR' ORDER BY year",
         False,
     ),
@@ -120,6 +121,7 @@ def fill(con: duckdb.DuckDBPyConnection, n_versions: int) -> float:
     for sql in FILL:
         wanted = {k: v for k, v in params.items() if f"${k}" in sql}
         con.execute(sql, wanted)
+    tables.replace(con, "practices", catalog_rows())
     return time.monotonic() - started
 
 

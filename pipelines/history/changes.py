@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -50,15 +50,25 @@ def diff_segments(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[int, 
     return len(rest_new) - modified, len(rest_old) - modified, modified, len(same_id) + moved
 
 
+def _reads(language: object, languages: Collection[str]) -> bool:
+    """Whether a tagger reading `languages` reads a text in `language` (an undetected language is read: the
+    tags are all there is to go by)."""
+    return not isinstance(language, str) or not language or language in languages
+
+
 def diff_versions(
     versions: pd.DataFrame,
     texts: Mapping[str, str],
     segments: Mapping[str, Mapping[str, str]],
     practices: Mapping[str, set[str]],
+    languages: Collection[str] = ("en",),
 ) -> pd.DataFrame:
     """One `version_changes` row per consecutive pair of versions.
 
-    `texts`, `segments` ({segment_id: text}) and `practices` (category set) are keyed by payload_sha256.
+    `texts`, `segments` ({segment_id: text}) and `practices` (practice id set) are keyed by payload_sha256;
+    `languages` are those the tagger reads. A change of language is a translation: its practices gained and
+    lost are unknown (null), as are those of a pair the tagger cannot read both of, never "lost" because the
+    tagger went blind.
     """
     rows = []
     for site_id, site in versions.sort_values(["site_id", "version_no"]).groupby("site_id"):
@@ -68,13 +78,16 @@ def diff_versions(
                 a, b = prev.payload_sha256, v.payload_sha256
                 added, removed, modified, unchanged = diff_segments(segments.get(a, {}), segments.get(b, {}))
                 pa, pb = practices.get(a, set()), practices.get(b, set())
+                la, lb = getattr(prev, "language", None), getattr(v, "language", None)
+                translated = isinstance(la, str) and isinstance(lb, str) and bool(la) and bool(lb) and la != lb
+                known = not translated and _reads(la, languages) and _reads(lb, languages)
                 rows.append(
                     {
                         "site_id": site_id,
                         "from_version_id": prev.version_id,
                         "to_version_id": v.version_id,
                         "changed_after": prev.last_captured_at,
-                        "changed_before": v.first_captured_at,
+                        "valid_from": v.valid_from,
                         "similarity": round(
                             fuzz.ratio(normalize(texts.get(a, "")), normalize(texts.get(b, ""))) / 100, 4
                         ),
@@ -82,10 +95,13 @@ def diff_versions(
                         "segments_removed": removed,
                         "segments_modified": modified,
                         "segments_unchanged": unchanged,
-                        "practices_gained": sorted(pb - pa),
-                        "practices_lost": sorted(pa - pb),
+                        "practices_gained": sorted(pb - pa) if known else None,
+                        "practices_lost": sorted(pa - pb) if known else None,
                         "stated_date_from": prev.stated_date,
                         "stated_date_to": v.stated_date,
+                        "change_kind": "translated" if translated else "edited",
+                        "language_from": la,
+                        "language_to": lb,
                     }
                 )
             prev = v

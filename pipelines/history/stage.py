@@ -18,6 +18,7 @@ from pipelines.history import changes as changes_module
 from pipelines.history import versions as versions_module
 from pipelines.history.changes import diff_versions
 from pipelines.history.versions import group_versions
+from pipelines.practices.catalog import PRACTICE_OF, practice_of
 from pipelines.practices.tags import Tagger
 from pipelines.runtime.fingerprints import code_identity, shard_prints, stale_shards
 from pipelines.runtime.pool import Pool, call, pool_or_local
@@ -34,7 +35,7 @@ def _versions_prints(con: duckdb.DuckDBPyConnection, shards: Sequence[int]) -> d
     where, params = in_shards(shards)
     sql = f"""
         SELECT c.shard, count(*), bit_xor(hash(c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256,
-                                             d.text_sha256, d.stated_date, d.word_count))
+                                             d.text_sha256, d.stated_date, d.word_count, d.language))
         FROM captures c JOIN documents d USING (payload_sha256)
         WHERE c.{where} AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
         GROUP BY 1
@@ -127,7 +128,7 @@ def _version_jobs(con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _shard AS
            SELECT c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date, d.word_count,
-                  d.rowid AS _r
+                  d.language, d.rowid AS _r
            FROM captures c JOIN documents d USING (payload_sha256)
            WHERE c.shard = ? AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
            ORDER BY c.site_id""",
@@ -155,7 +156,7 @@ def _changes_prints(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequ
     queries = [
         (
             f"""WITH v AS ({versions}) SELECT shard, count(*), bit_xor(hash(version_id, version_no, payload_sha256,
-                text_sha256, first_captured_at, last_captured_at, changed_after, stated_date)) FROM v GROUP BY 1""",
+                text_sha256, valid_from, last_captured_at, changed_after, stated_date, language)) FROM v GROUP BY 1""",
             params,
         ),
         (
@@ -171,7 +172,10 @@ def _changes_prints(con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequ
             [*params, tagger.name, tagger.version],
         ),
     ]
-    code = f"{code_identity(changes_module)} {tagger.name} {tagger.version} {EXTRACTOR_VERSION}"
+    code = (
+        f"{code_identity(changes_module)} {tagger.name} {tagger.version} {EXTRACTOR_VERSION} "
+        f"{sorted(tagger.languages)} {sorted(PRACTICE_OF.items())}"
+    )
     return shard_prints(con, queries, shards, code)
 
 
@@ -237,6 +241,7 @@ def _change_jobs(
             texts,
             _segments_of(con, payloads),
             _practices_of(con, payloads),
+            tagger.languages,
         )
 
 
@@ -266,12 +271,12 @@ def _segments_of(con: duckdb.DuckDBPyConnection, payloads: list[str]) -> dict[st
 
 
 def _practices_of(con: duckdb.DuckDBPyConnection, payloads: list[str]) -> dict[str, set[str]]:
-    """{payload: the categories tagged in its segments} for these payloads of _shard_practices."""
+    """{payload: the practice ids tagged in its segments} for these payloads of _shard_practices."""
     practices: dict[str, set[str]] = {}
     for sha, cat in con.execute(
         "SELECT payload_sha256, category FROM _shard_practices WHERE payload_sha256 IN (SELECT unnest(?))", [payloads]
     ).fetchall():
-        practices.setdefault(sha, set()).add(cat)
+        practices.setdefault(sha, set()).add(practice_of(cat))
     return practices
 
 
@@ -281,6 +286,7 @@ def _diff_chunk(
     texts: dict[str, str],
     segs: dict[str, dict[str, str]],
     practices: dict[str, set[str]],
+    languages: tuple[str, ...],
 ) -> tuple[int, pd.DataFrame]:
     """diff_versions over one chunk of sites (run on a worker), tagged with the chunk's shard."""
-    return shard, diff_versions(versions, texts, segs, practices) if len(versions) else pd.DataFrame()
+    return shard, diff_versions(versions, texts, segs, practices, languages) if len(versions) else pd.DataFrame()

@@ -44,6 +44,7 @@ VERSION_INPUT_COLUMNS = [
     "text",
     "stated_date",
     "word_count",
+    "language",
 ]
 
 # A line of at most this many words, without sentence punctuation, whose words all occur elsewhere in the
@@ -248,7 +249,7 @@ def group_versions(captures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     differs from the current version's. A return to an earlier text is a new version, since the policy in
     force did change. Substitute pages (see `substitute_run`) join no version and have no link.
     Windows: `changed_after` is the previous version's last capture and `valid_to` the next version's
-    first, so the change is known to lie in (changed_after, first_captured_at].
+    first, so the change is known to lie in (changed_after, valid_from].
     """
     versions: list[dict] = []
     links: list[dict] = []
@@ -283,7 +284,7 @@ def group_versions(captures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "url": row.url,
                     "text_sha256": text_hash(row.text or ""),
                     "payload_sha256": row.payload_sha256,
-                    "first_captured_at": row.captured_at,
+                    "valid_from": row.captured_at,
                     "last_captured_at": row.captured_at,
                     "changed_after": changed_after,
                     "valid_to": None,
@@ -291,6 +292,7 @@ def group_versions(captures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "stated_date": row.stated_date,
                     "word_count": row.word_count,
                     "is_current": False,
+                    "language": row.language,
                 }
                 versions.append(current)
             last = fp

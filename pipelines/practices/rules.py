@@ -225,6 +225,7 @@ class RulesTagger:
 
     name = "rules"
     version = RULES_VERSION
+    languages = ("en",)
 
     def tag_batch(self, texts: Sequence[str]) -> list[list[Tag]]:
         return [tag_text(t) for t in texts]

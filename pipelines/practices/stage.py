@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import duckdb
 
+from pipelines.practices.catalog import catalog_rows
 from pipelines.practices.tags import Tagger
 from pipelines.runtime.pool import Pool, pool_or_local
 from pipelines.runtime.shards import in_shards
@@ -38,7 +39,9 @@ def _tag_batch(out: str, tagger: Tagger, todo: list[tuple[str, str]]) -> dict:
 def tag_segments(
     con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int], pool: Pool | None = None
 ) -> dict[str, int]:
-    """Tag each distinct segment text of these shards not yet tagged by this tagger version."""
+    """Tag each distinct segment text of these shards not yet tagged by this tagger version (and record the
+    practices catalog and the languages the tagger reads)."""
+    record_vocabulary(con, tagger)
     where, params = in_shards(shards)
     n = todo_table(
         con,
@@ -68,3 +71,25 @@ def tag_segments(
         [tagger.name, tagger.version],
     )
     return {"texts_tagged": n, "tags": sum(d["rows"] for d in done)}
+
+
+def record_vocabulary(con: duckdb.DuckDBPyConnection, tagger: Tagger) -> None:
+    """Write the `practices` table (the catalog) and the tagger's `tagger_languages` rows, when they differ from
+    what the warehouse holds: a rerun with nothing new changes nothing (and rebuilds no mart)."""
+    rows = catalog_rows()
+    held = con.execute("SELECT practice_id, name, kind, labels FROM practices ORDER BY practice_id").fetchall()
+    if held != sorted((tuple(r.values()) for r in rows), key=lambda r: r[0]):
+        tables.replace(con, "practices", rows)
+    langs = sorted(tagger.languages)
+    held_langs = con.execute(
+        "SELECT language FROM tagger_languages WHERE tagger = ? AND tagger_version = ? ORDER BY 1",
+        [tagger.name, tagger.version],
+    ).fetchall()
+    if [lang for (lang,) in held_langs] != langs:
+        tables.replace(
+            con,
+            "tagger_languages",
+            [{"tagger": tagger.name, "tagger_version": tagger.version, "language": lang} for lang in langs],
+            "tagger = ? AND tagger_version = ?",
+            [tagger.name, tagger.version],
+        )

@@ -15,9 +15,11 @@ class Tag:
 
 
 class Tagger(Protocol):
-    """A tagger: its name and version key the tags it makes (a new version retags what it touches)."""
+    """A tagger: its name and version key the tags it makes (a new version retags what it touches); `languages`
+    (ISO 639-1) are those it reads: in another language its tags are unknown, not absent."""
 
     name: str
     version: str
+    languages: tuple[str, ...]
 
     def tag_batch(self, texts: Sequence[str]) -> list[list[Tag]]: ...

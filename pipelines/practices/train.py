@@ -138,6 +138,7 @@ class TrainedTagger:
     version: str
     add_markers: bool = True
     name: str = "trained"
+    languages: tuple[str, ...] = ("en",)  # trained on OPP-115, English policies
     _vocab: np.ndarray | None = field(default=None, repr=False)
 
     def _cue(self, row: sparse.csr_matrix, k: int) -> str:

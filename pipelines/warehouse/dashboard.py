@@ -176,12 +176,12 @@ def render(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None)
         con,
         """with t as (select tagger, tagger_version from practice_prevalence_by_year
                       group by all order by count(*) desc limit 1)
-           select year, category, share from practice_prevalence_by_year join t using (tagger, tagger_version)
-           order by category, year""",
+           select year, practice_name, share from practice_prevalence_by_year join t using (tagger, tagger_version)
+           where share is not null order by practice_name, year""",
     )
     prevalence: dict[str, list[tuple[float, float]]] = {}
     for r in prev:
-        prevalence.setdefault(r["category"], []).append((r["year"], float(r["share"])))
+        prevalence.setdefault(r["practice_name"], []).append((r["year"], float(r["share"])))
     reg: dict[str, list[tuple[float, float]]] = {}
     for r in _query(con, "select year, term, share from regulatory_mentions_by_year order by term, year"):
         reg.setdefault(r["term"], []).append((r["year"], float(r["share"])))

@@ -16,6 +16,7 @@ class Column:
     name: str
     type: str
     doc: str
+    was: str = ""  # the column's name in earlier releases: a warehouse made by one has it renamed on connect
 
 
 @dataclass(frozen=True)
@@ -35,16 +36,18 @@ class Table:
         return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  {cols}\n)"
 
     def added_columns_ddl(self, present: Collection[str] = ()) -> list[str]:
-        """ALTER statements (idempotent) that give a table made by an earlier release the columns added since:
-        a scheduled build keeps its warehouse. Columns in `present` (the table's columns, when known) are left out."""
+        """ALTER statements that give a table made by an earlier release the columns renamed and added since: a
+        scheduled build keeps its warehouse. Columns in `present` (the table's columns, when known) are left out."""
         return [
-            f"ALTER TABLE {self.name} ADD COLUMN IF NOT EXISTS {c.name} {c.type}"
+            f"ALTER TABLE {self.name} RENAME COLUMN {c.was} TO {c.name}"
+            if c.was in present
+            else f"ALTER TABLE {self.name} ADD COLUMN IF NOT EXISTS {c.name} {c.type}"
             for c in self.columns
             if c.name not in present
         ]
 
 
-def _t(name: str, grain: str, key: tuple[str, ...], *cols: tuple[str, str, str]) -> Table:
+def _t(name: str, grain: str, key: tuple[str, ...], *cols: tuple[str, ...]) -> Table:
     return Table(name, grain, key, tuple(Column(*c) for c in cols))
 
 
@@ -147,9 +150,30 @@ SEGMENT_PRACTICES = _t(
     ("text_sha256", "VARCHAR", "normalized segment text hash; join to segments.text_sha256"),
     ("tagger", "VARCHAR", "tagger name (rules, trained:<model>)"),
     ("tagger_version", "VARCHAR", "tagger version"),
-    ("category", "VARCHAR", "OPP-115 category or modern marker"),
+    ("category", "VARCHAR", "the tagger's label (OPP-115 category or rules marker); `practices` maps it to a practice_id"),
     ("score", "DOUBLE", "0-1 score"),
     ("cue", "VARCHAR", "the phrase or feature that fired (explanation)"),
+)
+
+PRACTICES = _t(
+    "practices",
+    "One row per practice an analyst reads (pipelines/practices/data/practices.toml): the one id tables and marts "
+    "use, whatever tagger labels name it.",
+    ("practice_id",),
+    ("practice_id", "VARCHAR", "snake_case id, e.g. third_party_sharing, do_not_track, gdpr"),
+    ("name", "VARCHAR", "display name, e.g. 'Third-party sharing and collection'"),
+    ("kind", "VARCHAR", "opp115_category | regulation | programme | technology | audience"),
+    ("labels", "VARCHAR[]", "the tagger labels (segment_practices.category) that mean this practice"),
+)
+
+TAGGER_LANGUAGES = _t(
+    "tagger_languages",
+    "One row per (tagger, tagger version, language) the tagger reads: a version in another language has unknown "
+    "(null) practices, not absent ones.",
+    ("tagger", "tagger_version", "language"),
+    ("tagger", "VARCHAR", "tagger name"),
+    ("tagger_version", "VARCHAR", "tagger version"),
+    ("language", "VARCHAR", "ISO 639-1 code"),
 )
 
 TAGGED_TEXTS = _t(
@@ -172,10 +196,11 @@ POLICY_VERSIONS = _t(
     ("text_sha256", "VARCHAR", "normalized text hash of the version's representative document"),
     ("payload_sha256", "VARCHAR", "representative payload (the first capture's)"),
     (
-        "first_captured_at",
+        "valid_from",
         "TIMESTAMP",
         "first capture showing this version (always a fetched capture: "
         "a bisecting build brackets every change between fetched captures, never inferred ones)",
+        "first_captured_at",
     ),
     ("last_captured_at", "TIMESTAMP", "last capture showing this version"),
     ("changed_after", "TIMESTAMP", "last capture of the previous version (the change happened after it)"),
@@ -184,6 +209,7 @@ POLICY_VERSIONS = _t(
     ("stated_date", "DATE", "stated 'last updated' date of the version"),
     ("word_count", "INTEGER", "words in the version's text"),
     ("is_current", "BOOLEAN", "true for the site's latest version"),
+    ("language", "VARCHAR", "ISO 639-1 code of the version's text (documents.language); null when undetected"),
 )
 
 CAPTURE_VERSIONS = _t(
@@ -203,16 +229,28 @@ VERSION_CHANGES = _t(
     ("from_version_id", "VARCHAR", "earlier version"),
     ("to_version_id", "VARCHAR", "later version"),
     ("changed_after", "TIMESTAMP", "last capture of the earlier version"),
-    ("changed_before", "TIMESTAMP", "first capture of the later version"),
+    ("valid_from", "TIMESTAMP", "first capture of the later version: the change lies in (changed_after, valid_from]", "changed_before"),
     ("similarity", "DOUBLE", "0-1 text similarity of the two versions"),
     ("segments_added", "INTEGER", "segments only in the later version"),
     ("segments_removed", "INTEGER", "segments only in the earlier version"),
     ("segments_modified", "INTEGER", "segments matched fuzzily with edited text"),
     ("segments_unchanged", "INTEGER", "segments with the same id in both"),
-    ("practices_gained", "VARCHAR[]", "categories present in the later version only"),
-    ("practices_lost", "VARCHAR[]", "categories present in the earlier version only"),
+    (
+        "practices_gained",
+        "VARCHAR[]",
+        "practice ids present in the later version only; null when unknown (a translation, or a language the "
+        "tagger does not read)",
+    ),
+    ("practices_lost", "VARCHAR[]", "practice ids present in the earlier version only; null when unknown"),
     ("stated_date_from", "DATE", "stated date of the earlier version"),
     ("stated_date_to", "DATE", "stated date of the later version"),
+    (
+        "change_kind",
+        "VARCHAR",
+        "edited (same language) | translated (the text's language changed: practices are not compared)",
+    ),
+    ("language_from", "VARCHAR", "language of the earlier version"),
+    ("language_to", "VARCHAR", "language of the later version"),
 )
 
 TABLES: dict[str, Table] = {
@@ -223,6 +261,8 @@ TABLES: dict[str, Table] = {
         DOCUMENTS,
         SEGMENTS,
         SEGMENT_PRACTICES,
+        PRACTICES,
+        TAGGER_LANGUAGES,
         TAGGED_TEXTS,
         POLICY_VERSIONS,
         CAPTURE_VERSIONS,

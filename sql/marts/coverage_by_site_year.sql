@@ -1,6 +1,8 @@
 -- coverage_by_site_year: grain = one row per (site_id, year) from the site's first to its last capture year.
 -- Columns: site_id, year, n_captures (any status), n_policy_captures (captures grouped into a version),
--- version_in_force (version in force on 31 December: the latest first seen by then, null before the first),
+-- version_id (version in force on 31 December: the latest first seen by then, null before the first),
+-- covered (whether the by-year marts count that version as in force: seen within
+-- stg_settings.stale_after_months before the year's end, or after it),
 -- n_inferred_captures (captures a bisecting build did not fetch: their text is inferred from fetched ones around),
 -- status: 'policy' (a policy was captured, and fetched, that year), 'inferred' (the year's captures were all
 -- inferred to show the policy in force: not fetched, so not observed), 'no_policy' (captured, but no capture was
@@ -24,16 +26,17 @@ observed as (
     group by c.site_id, c.capture_year
 ),
 in_force as (
-    select sy.site_id, sy.year, arg_max(v.version_id, v.valid_from) as version_in_force
+    select sy.site_id, sy.year, arg_max(v.version_id, v.valid_from) as version_id
     from site_years sy join versions v on v.site_id = sy.site_id and v.valid_from < make_date(sy.year + 1, 1, 1)
     group by sy.site_id, sy.year
 )
 select sy.site_id, sy.year, coalesce(o.n_captures, 0) as n_captures,
        coalesce(o.n_policy_captures, 0) as n_policy_captures, coalesce(o.n_inferred_captures, 0)
-           as n_inferred_captures, f.version_in_force,
+           as n_inferred_captures, f.version_id, coalesce(i.covered, false) as covered,
        case when o.n_policy_captures > 0 then 'policy' when o.n_inferred_captures > 0 then 'inferred'
             when o.n_captures > 0 then 'no_policy' else 'gap' end as status
 from site_years sy
 left join observed o using (site_id, year)
 left join in_force f using (site_id, year)
+left join stg_versions_in_force i using (site_id, year)
 order by sy.site_id, sy.year

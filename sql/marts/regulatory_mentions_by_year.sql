@@ -1,20 +1,22 @@
 -- regulatory_mentions_by_year: grain = one row per (year, term) (key year, term), over the policies in
--- force on 31 December. Terms: GDPR, CCPA/CPRA, Safe Harbor, Privacy Shield, Data Privacy Framework,
+-- force on 31 December and seen recently enough (stg_versions_in_force.covered). Terms: GDPR, CCPA/CPRA, Safe Harbor, Privacy Shield, Data Privacy Framework,
 -- Do Not Track, TRUSTe, NAI, DAA.
--- Columns: year, term, n_sites (sites with a policy in force), n_sites_mentioning (text names the term),
--- share (n_sites_mentioning / n_sites), n_sites_marker (a segment carries the term's tag marker; coarser:
--- 'self_regulatory' covers TRUSTe, NAI and DAA, 'gdpr' also fires on GDPR vocabulary such as 'legal basis'),
--- marker_share.
+-- Columns: year, term, n_sites_covered (sites with a policy in force), n_sites_mentioning (text names the
+-- term), share (n_sites_mentioning / n_sites_covered), practice_id (the term's practice; coarser:
+-- self_regulatory covers TRUSTe, NAI and DAA, gdpr also fires on GDPR vocabulary such as 'legal basis'),
+-- n_sites_read (sites whose version's language a tagger reads), n_sites_tagged (a segment carries the
+-- practice), tagged_share (n_sites_tagged / n_sites_read; null when none is read).
 with versions as (select * from stg_policy_versions),
 latest_document as (select * from stg_documents_current),
 practices as (select * from stg_version_practices),
-terms(term, marker) as (
-    values ('GDPR', 'gdpr'), ('CCPA/CPRA', 'california'), ('Safe Harbor', 'safe_harbor'),
+terms(term, practice_id) as (
+    values ('GDPR', 'gdpr'), ('CCPA/CPRA', 'ccpa_cpra'), ('Safe Harbor', 'safe_harbor'),
            ('Privacy Shield', 'privacy_shield'), ('Data Privacy Framework', 'data_privacy_framework'),
            ('Do Not Track', 'do_not_track'), ('TRUSTe', 'self_regulatory'), ('NAI', 'self_regulatory'),
            ('DAA', 'self_regulatory')
 ),
-in_force as (select * from stg_versions_in_force),
+in_force as (select * from stg_versions_in_force where covered),
+readers as (select version_id, bool_or(reads) as read from stg_version_readers group by version_id),
 version_text as (
     select v.version_id, coalesce(d.text, '') as text from versions v left join latest_document d using (payload_sha256)
 ),
@@ -36,19 +38,23 @@ text_hits as materialized (
         regexp_matches(text, '\bDAA\b|(?i:digital advertising alliance|aboutads\.info|adchoices)') as "DAA"
     from version_text
 ),
-markers as (select distinct version_id, category from practices),
+tagged as (select distinct version_id, practice_id from practices),
 version_terms as (
-    select h.version_id, h.term, h.in_text, m.version_id is not null as has_marker
+    select h.version_id, h.term, t.practice_id, h.in_text, coalesce(r.read, true) as is_read,
+           m.version_id is not null as is_tagged
     from (unpivot text_hits on columns(* exclude (version_id)) into name term value in_text) h
     join terms t using (term)
-    left join markers m on m.version_id = h.version_id and m.category = t.marker
-),
-site_counts as (select year, count(*) as n_sites from in_force group by year)
-select f.year, vt.term, s.n_sites,
+    left join readers r on r.version_id = h.version_id
+    left join tagged m on m.version_id = h.version_id and m.practice_id = t.practice_id
+)
+select f.year, vt.term, count(*) as n_sites_covered,
        count(*) filter (where vt.in_text) as n_sites_mentioning,
-       round(count(*) filter (where vt.in_text) / s.n_sites, 4) as share,
-       count(*) filter (where vt.has_marker) as n_sites_marker,
-       round(count(*) filter (where vt.has_marker) / s.n_sites, 4) as marker_share
-from in_force f join version_terms vt using (version_id) join site_counts s using (year)
-group by f.year, vt.term, s.n_sites
+       round(count(*) filter (where vt.in_text) / count(*), 4) as share,
+       any_value(vt.practice_id) as practice_id,
+       count(*) filter (where vt.is_read) as n_sites_read,
+       count(*) filter (where vt.is_tagged and vt.is_read) as n_sites_tagged,
+       round(count(*) filter (where vt.is_tagged and vt.is_read) / nullif(count(*) filter (where vt.is_read), 0), 4)
+           as tagged_share
+from in_force f join version_terms vt using (version_id)
+group by f.year, vt.term
 order by f.year, vt.term

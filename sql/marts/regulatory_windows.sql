@@ -4,15 +4,16 @@
 -- Columns: event, event_date, window_start (event - 365 days), window_end (event + 365 days), site_id,
 -- version_before (in force at window_start), version_at_event, version_after (in force at window_end),
 -- n_changes_in_window (versions first seen inside the window), first_change_after_event (valid_from of the
--- first version first seen on or after the event), words_before, words_after, marker (the event's tag
--- marker: gdpr | california), marker_before, marker_after (whether that version carries the marker).
+-- first version first seen on or after the event), word_count_before, word_count_after, practice_id (the
+-- event's practice: gdpr | ccpa_cpra), practice_before, practice_after (whether that version carries the
+-- practice; null when no tagger reads the version's language).
 with versions as (select * from stg_policy_versions),
 practices as (select * from stg_version_practices),
-events(event, event_date, marker) as (
-    values ('GDPR', date '2018-05-25', 'gdpr'), ('CCPA', date '2020-01-01', 'california')
+events(event, event_date, practice_id) as (
+    values ('GDPR', date '2018-05-25', 'gdpr'), ('CCPA', date '2020-01-01', 'ccpa_cpra')
 ),
 windows as (
-    select event, event_date, marker, event_date - interval 365 day as window_start,
+    select event, event_date, practice_id, event_date - interval 365 day as window_start,
            event_date + interval 365 day as window_end
     from events
 ),
@@ -35,16 +36,21 @@ in_force as (
     from panel p join versions v using (site_id)
     group by p.event, p.site_id
 ),
-markers as (select distinct version_id, category from practices)
+tagged as (select distinct version_id, practice_id from practices),
+readers as (select version_id, bool_or(reads) as read from stg_version_readers group by version_id)
 select p.event, p.event_date, p.window_start, p.window_end, p.site_id, f.version_before, f.version_at_event,
        f.version_after, f.n_changes_in_window, f.first_change_after_event,
-       b.word_count as words_before, a.word_count as words_after, p.marker,
-       exists (select 1 from markers m where m.version_id = f.version_before and m.category = p.marker)
-           as marker_before,
-       exists (select 1 from markers m where m.version_id = f.version_after and m.category = p.marker)
-           as marker_after
+       b.word_count as word_count_before, a.word_count as word_count_after, p.practice_id,
+       case when coalesce(rb.read, true) then exists (
+           select 1 from tagged m where m.version_id = f.version_before and m.practice_id = p.practice_id
+       ) end as practice_before,
+       case when coalesce(ra.read, true) then exists (
+           select 1 from tagged m where m.version_id = f.version_after and m.practice_id = p.practice_id
+       ) end as practice_after
 from panel p
 join in_force f using (event, site_id)
 join versions b on b.version_id = f.version_before
 join versions a on a.version_id = f.version_after
+left join readers rb on rb.version_id = f.version_before
+left join readers ra on ra.version_id = f.version_after
 order by p.event, p.site_id
