@@ -150,7 +150,7 @@ SEGMENT_PRACTICES = _t(
     ("text_sha256", "VARCHAR", "normalized segment text hash; join to segments.text_sha256"),
     ("tagger", "VARCHAR", "tagger name (rules, trained:<model>)"),
     ("tagger_version", "VARCHAR", "tagger version"),
-    ("category", "VARCHAR", "the tagger's label (OPP-115 category or rules marker); `practices` maps it to a practice_id"),
+    ("category", "VARCHAR", "the tagger's label (OPP-115 category or rules marker); `practices` maps it to an id"),
     ("score", "DOUBLE", "0-1 score"),
     ("cue", "VARCHAR", "the phrase or feature that fired (explanation)"),
 )
@@ -229,7 +229,12 @@ VERSION_CHANGES = _t(
     ("from_version_id", "VARCHAR", "earlier version"),
     ("to_version_id", "VARCHAR", "later version"),
     ("changed_after", "TIMESTAMP", "last capture of the earlier version"),
-    ("valid_from", "TIMESTAMP", "first capture of the later version: the change lies in (changed_after, valid_from]", "changed_before"),
+    (
+        "valid_from",
+        "TIMESTAMP",
+        "first capture of the later version: the change lies in (changed_after, valid_from]",
+        "changed_before",
+    ),
     ("similarity", "DOUBLE", "0-1 text similarity of the two versions"),
     ("segments_added", "INTEGER", "segments only in the later version"),
     ("segments_removed", "INTEGER", "segments only in the earlier version"),
