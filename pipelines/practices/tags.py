@@ -15,9 +15,13 @@ class Tag:
 
 
 class Tagger(Protocol):
-    """A tagger: its name and version key the tags it makes (a new version retags what it touches)."""
+    """A tagger: its name and version key the tags it makes (a new version retags what it touches); `languages`
+    are the ISO 639-1 codes of the texts it was built to read (tags of others are a guess).
+
+    `tag_batch` takes, optionally, each text's language (its document's detected language, None when unknown)."""
 
     name: str
     version: str
+    languages: tuple[str, ...]
 
-    def tag_batch(self, texts: Sequence[str]) -> list[list[Tag]]: ...
+    def tag_batch(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[list[Tag]]: ...

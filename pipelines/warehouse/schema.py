@@ -161,6 +161,16 @@ TAGGED_TEXTS = _t(
     ("tagger_version", "VARCHAR", "tagger version"),
 )
 
+TAGGER_LANGUAGES = _t(
+    "tagger_languages",
+    "One row per (tagger, tagger version, language) the tagger was built to read; its tags of segments of "
+    "documents in other languages are a guess.",
+    ("tagger", "tagger_version", "language"),
+    ("tagger", "VARCHAR", "tagger name"),
+    ("tagger_version", "VARCHAR", "tagger version"),
+    ("language", "VARCHAR", "ISO 639-1 code, as in documents.language"),
+)
+
 POLICY_VERSIONS = _t(
     "policy_versions",
     "One row per version of a site's policy: consecutive policy captures with the same normalized text.",
@@ -224,6 +234,7 @@ TABLES: dict[str, Table] = {
         SEGMENTS,
         SEGMENT_PRACTICES,
         TAGGED_TEXTS,
+        TAGGER_LANGUAGES,
         POLICY_VERSIONS,
         CAPTURE_VERSIONS,
         VERSION_CHANGES,
