@@ -66,8 +66,7 @@ def tag_segments(
         return {"texts_tagged": 0, "tags": 0}
     with staging_dir(con, "segment_practices") as stage_dir, pool_or_local(pool, n // 8) as p:
         jobs = (
-            (_tag_batch, str(stage_dir / f"{i:08d}.parquet"), tagger, batch)
-            for i, batch in enumerate(_with_texts(con))
+            (_tag_batch, str(stage_dir / f"{i:08d}.parquet"), tagger, batch) for i, batch in enumerate(_with_texts(con))
         )
         done = stream_to_table(con, p, jobs, "segment_practices", (n, TAG_BATCH))
     # A text with no tag must still count as tagged, or every rerun would tag it again.
