@@ -69,10 +69,11 @@ def cmd_tag(args: argparse.Namespace) -> int:
     if args.model and not Path(args.model).exists():
         raise CliError(f"no model at {args.model}")
     tagger = load_tagger(args.model)
-    batch: list[tuple[object, str]] = []
+    batch: list[tuple[object, str, str | None]] = []
 
     def flush() -> None:
-        for (rid, _), tags in zip(batch, tagger.tag_batch([t for _, t in batch]), strict=True):
+        tagged = tagger.tag_batch([t for _, t, _ in batch], [lang for _, _, lang in batch])
+        for (rid, _, _), tags in zip(batch, tagged, strict=True):
             out = {
                 "id": rid,
                 "categories": [t.category for t in tags],
@@ -86,7 +87,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
             continue
         try:
             obj = json.loads(line)
-            batch.append((obj["id"], str(obj["text"])))
+            lang = obj.get("language")
+            batch.append((obj["id"], str(obj["text"]), None if lang is None else str(lang)))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise CliError(f"stdin line {n}: expected a JSON object with id and text ({exc})") from exc
         if len(batch) >= 512:
@@ -149,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("segment", cmd_segment, "Split a policy (HTML, markdown or text) into JSON-lines segments.")
     sp.add_argument("file", help="policy file, or - for stdin")
 
-    sp = add("tag", cmd_tag, 'Tag JSON lines {"id", "text"} from stdin with practice categories.')
+    sp = add("tag", cmd_tag, 'Tag JSON lines {"id", "text", optional "language"} from stdin with practice categories.')
     sp.add_argument("--model", help="a model saved by train-tagger (default: the built-in rules)")
 
     sp = add("train-tagger", cmd_train_tagger, "Fit the trained tagger on an OPP-115-format folder's dev split.")

@@ -85,9 +85,7 @@ def test_version_keys_unique_and_windows_consistent(con: duckdb.DuckDBPyConnecti
 
 
 def test_coverage_marks_years_without_captures_as_gaps(con: duckdb.DuckDBPyConnection) -> None:
-    rows = con.execute(
-        "select year, status, version_id from coverage_by_site_year where site_id = 'beta'"
-    ).fetchall()
+    rows = con.execute("select year, status, version_id from coverage_by_site_year where site_id = 'beta'").fetchall()
     assert rows == [
         (2017, "policy", "beta#001"),
         (2018, "gap", "beta#001"),
@@ -108,8 +106,7 @@ def test_gdpr_window_is_a_balanced_panel(con: duckdb.DuckDBPyConnection) -> None
 
 def test_prevalence_and_lengths_count_policies_in_force(con: duckdb.DuckDBPyConnection) -> None:
     share = con.execute(
-        "select share from practice_prevalence_by_year"
-        " where year = 2020 and practice_id = 'third_party_sharing'"
+        "select share from practice_prevalence_by_year where year = 2020 and practice_id = 'third_party_sharing'"
     ).fetchone()[0]
     assert share == pytest.approx(2 / 3, abs=1e-4)
     n = dict(con.execute("select year, n_sites_covered from length_readability_by_year").fetchall())

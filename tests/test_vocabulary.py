@@ -89,3 +89,44 @@ def test_the_shipped_vocabulary_loads_every_category_with_cues() -> None:
     vocab = load_vocabulary(LEXICON_FILE)
     assert len(vocab.practices) == 10 and "gdpr" in vocab.markers
     assert all(c.cues for c in vocab.categories)
+
+
+FRENCH_CUE = """
+[[category.cue]]
+lang = "fr"
+weight = 0.9
+pattern = '\\bcookies?\\b|\\btraceurs?\\b'
+triggers = 'cookie traceur'
+"""
+
+
+def test_a_cue_reads_english_unless_it_names_its_languages(tmp_path: Path) -> None:
+    text = GOOD.replace("triggers = 'cookie'\n", "triggers = 'cookie'\n" + FRENCH_CUE, 1)
+    vocab = _load(tmp_path, text)
+    assert [q.langs for q in vocab.categories[1].cues] == [("en",), ("fr",)]
+    assert len(vocab.cues_in("fr")["cookies"]) == 1 and vocab.cues_in("de")["cookies"] == []
+    both = _load(tmp_path, text.replace('lang = "fr"', 'lang = ["fr", "de"]'))
+    assert both.cues_in("de")["cookies"] == both.cues_in("fr")["cookies"]
+
+
+@pytest.mark.parametrize(("lang", "says"), [('"es"', "`lang`"), ("[]", "`lang`"), ("3", "`lang`")])
+def test_a_cue_in_an_unknown_language_is_refused(tmp_path: Path, lang: str, says: str) -> None:
+    text = GOOD.replace("triggers = 'cookie'\n", "triggers = 'cookie'\n" + FRENCH_CUE.replace('"fr"', lang), 1)
+    with pytest.raises(VocabularyError, match="lexicon.toml") as err:
+        _load(tmp_path, text)
+    assert says in str(err.value)
+
+
+def test_a_category_needs_english_cues(tmp_path: Path) -> None:
+    cue = "weight = 0.9\npattern = '\\bcookies?\\b'"
+    text = GOOD.replace(cue, "lang = 'fr'\n" + cue)
+    assert text != GOOD
+    with pytest.raises(VocabularyError, match="no English cues"):
+        _load(tmp_path, text)
+
+
+def test_the_shipped_vocabulary_has_french_and_german_cues_for_every_opp115_category() -> None:
+    vocab = load_vocabulary(LEXICON_FILE)
+    for lang in ("fr", "de"):
+        cues = vocab.cues_in(lang)
+        assert all(cues[c] for c in vocab.practices if c != "Other"), lang

@@ -1,14 +1,17 @@
 """Score the rules tagger and the trained tagger on the OPP-115 test split (uid % 4 == 0).
 
 Gold: categories chosen by at least 2 of the 3 annotators per segment. Prints per-category precision / recall / F1,
-micro and macro, for both taggers on test, the trained tagger's dev cross-validation figure, and throughput in
-segments/s on one core (after a warm-up on dev segments, whose cost is printed apart). Without --model the trained
-tagger is fitted on dev first (into a temporary folder).
+micro and macro, at segment level and at policy level (a category present when any segment has it), for both
+taggers on test, the trained tagger's dev cross-validation figure, and throughput in segments/s on one core
+(after a warm-up on dev segments, whose cost is printed apart). Without --model the trained tagger is fitted on
+dev first (into a temporary folder).
 
     uv run python bench/practices/eval_tagger.py --opp115 ../shared/data/opp115 [--model warehouse/tagger.joblib]
 
-Rule development looks at dev only: `--dev-errors CATEGORY` scores the rules tagger on the dev split and prints
-sampled false positives and false negatives of that category with the cue that fired; test is not read.
+`--rules-only` skips the trained tagger; `--dev` scores the rules tagger on the dev split instead (segment and
+policy level), for choices. Rule development looks at dev only: `--dev-errors CATEGORY` scores the rules tagger
+on the dev split and prints sampled false positives and false negatives of that category with the cue that
+fired; test is not read.
 
     uv run python bench/practices/eval_tagger.py --opp115 ../shared/data/opp115 --dev-errors "Other"
 """
@@ -82,6 +85,35 @@ def _table(
     return {"micro_f1": micro, "macro_f1": macro, "segments_per_s": rate[0], "segments_per_cpu_s": rate[1]}
 
 
+def policy_table(name: str, segments: list[Segment], y: np.ndarray, pred: np.ndarray, split: str = "test") -> dict:
+    """Policy level: a category is present in a policy when any of its segments has it (gold: any segment whose
+    majority label it is). Per category (Other left out) and micro precision / recall / F1 over the policies."""
+    uids = sorted({s.uid for s in segments})
+    row = {u: i for i, u in enumerate(uids)}
+    gold = np.zeros((len(uids), y.shape[1]), dtype=bool)
+    found = np.zeros_like(gold)
+    for s, yi, pi in zip(segments, y.astype(bool), pred.astype(bool), strict=True):
+        gold[row[s.uid]] |= yi
+        found[row[s.uid]] |= pi
+    keep = [k for k, c in enumerate(OPP115_CATEGORIES) if c != "Other"]
+    print(f"\n== {name} tagger on {split}, policy level ({len(uids)} policies; Other left out)")
+    print(f"{'category':40s} {'prec':>6s} {'rec':>6s} {'F1':>6s} {'gold':>5s} {'fp':>4s} {'fn':>4s}")
+    out: dict[str, float] = {}
+    for k in keep:
+        tp, fp, fn = int((gold[:, k] & found[:, k]).sum()), int((~gold[:, k] & found[:, k]).sum()), 0
+        fn = int((gold[:, k] & ~found[:, k]).sum())
+        p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        f = 2 * tp / max(2 * tp + fp + fn, 1)
+        out[OPP115_CATEGORIES[k]] = f
+        print(f"{OPP115_CATEGORIES[k]:40s} {p:6.3f} {r:6.3f} {f:6.3f} {tp + fn:5d} {fp:4d} {fn:4d}")
+    g, f_ = gold[:, keep], found[:, keep]
+    tp, fp, fn = int((g & f_).sum()), int((~g & f_).sum()), int((g & ~f_).sum())
+    mp, mr = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    print(f"{'micro':40s} {mp:6.3f} {mr:6.3f} {2 * tp / max(2 * tp + fp + fn, 1):6.3f}")
+    print(f"{'lowest category F1':40s} {'':6s} {'':6s} {min(out.values()):6.3f}")
+    return {"policy_micro_p": mp, "policy_micro_r": mr, "policy_min_f1": min(out.values())}
+
+
 def dev_errors(segments: list[Segment], y: np.ndarray, category: str, n: int = 15, seed: int = 0) -> None:
     """The rules tagger on dev: its table, then sampled false positives / negatives of one category with cues."""
     texts = [s.text for s in segments]
@@ -104,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--opp115", required=True, help="OPP-115-format folder")
     ap.add_argument("--model", help="a model saved by train-tagger (default: fit one on dev now)")
     ap.add_argument("--dev-errors", metavar="CATEGORY", choices=OPP115_CATEGORIES, help="rules error analysis on dev")
+    ap.add_argument("--rules-only", action="store_true", help="score the rules tagger only (no trained tagger)")
+    ap.add_argument("--dev", action="store_true", help="score the rules tagger on the dev split (for choices)")
     args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -113,12 +147,24 @@ def main(argv: list[str] | None = None) -> int:
         dev = segments_of(policies, "dev")
         dev_errors(dev, label_matrix(dev).astype(bool), args.dev_errors)
         return 0
+    if args.dev:
+        dev = segments_of(policies, "dev")
+        y = label_matrix(dev)
+        pred, rate = _predict(RulesTagger(), [s.text for s in dev])
+        _table("rules", y, pred, rate, split="dev")
+        policy_table("rules", dev, y, pred, split="dev")
+        return 0
     warm_up = [s.text for s in segments_of(policies, "dev")[:WARM_UP]]
     test = segments_of(policies, "test")
     texts, y = [s.text for s in test], label_matrix(test)
     print(f"OPP-115 test split: {len({s.uid for s in test})} policies, {len(test)} segments (gold: >= 2 of 3)")
 
-    summary = {"rules": _table("rules", y, *_predict(RulesTagger(), texts, warm_up))}
+    pred, rate = _predict(RulesTagger(), texts, warm_up)
+    summary = {"rules": _table("rules", y, pred, rate)}
+    summary["rules"].update(policy_table("rules", test, y, pred))
+    if args.rules_only:
+        print("\n" + json.dumps(summary))
+        return 0
 
     with tempfile.TemporaryDirectory() as tmp:
         model_path = Path(args.model) if args.model else Path(tmp) / "tagger.joblib"
@@ -128,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
         sidecar = json.loads(model_path.with_name(model_path.name + ".json").read_text())
         cv = f"[dev CV micro {sidecar['cv_micro_f1']:.3f} / macro {sidecar['cv_macro_f1']:.3f}]"
         print(f"\ntrained tagger {sidecar['version']}: params {sidecar['params']}")
-        summary["trained"] = _table("trained", y, *_predict(load_model(model_path), texts, warm_up), extra=cv)
+        pred, rate = _predict(load_model(model_path), texts, warm_up)
+        summary["trained"] = _table("trained", y, pred, rate, extra=cv)
+        summary["trained"].update(policy_table("trained", test, y, pred))
         summary["trained"]["dev_cv_micro_f1"] = sidecar["cv_micro_f1"]
         summary["trained"]["dev_cv_macro_f1"] = sidecar["cv_macro_f1"]
     print("\n" + json.dumps(summary))

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import re2
 
 from pipelines.practices.tags import Tag
-from pipelines.practices.vocabulary import LEXICON, OPP115_CATEGORIES, THRESHOLDS, TRIGGERS
+from pipelines.practices.vocabulary import LANGUAGES, OPP115_CATEGORIES, THRESHOLDS, VOCABULARY
 
-RULES_VERSION = "0.4.0"
+RULES_VERSION = "0.5.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
@@ -87,51 +87,70 @@ def _compile_cue(rx: str, cased: bool) -> re.Pattern[str] | re2._Regexp:
 _GROUP_BITS = 3  # an index entry is cue << _GROUP_BITS | trigger group
 
 
-def _compile_lexicon() -> tuple[list[_Cue], dict[str, list[int]], dict[str, list[int]], list[int], list[int]]:
-    """Every cue compiled once, the trigger index (word or word prefix -> cue and group), groups per cue."""
-    cues: list[_Cue] = []
-    groups: list[int] = []
-    exact: dict[str, list[int]] = {}
-    prefix: dict[str, list[int]] = {}
-    for k, (category, entries) in enumerate(LEXICON.items()):
-        triggers = TRIGGERS[category]
-        if len(triggers) != len(entries):
-            raise ValueError(f"{category}: {len(entries)} cues but {len(triggers)} trigger lists")
-        for (weight, rx), words in zip(entries, triggers, strict=True):
-            cased = _needs_case(rx)
-            cues.append(_Cue(k, weight, _compile_cue(rx, cased), cased))
-            parts = words.split(" & ")
-            groups.append(len(parts))
+@dataclass(frozen=True)
+class _Lexicon:
+    """One language's compiled cues, and the trigger index that decides which of them run on a text."""
+
+    cues: list[_Cue]
+    exact: dict[str, list[int]]  # whole word -> cue << _GROUP_BITS | group
+    prefix: dict[str, list[int]]  # word prefix -> the same
+    prefix_lengths: list[int]
+    groups: list[int]  # per cue, how many trigger groups it needs
+    words: list[tuple[tuple[str, ...], ...]]  # per cue, its trigger groups (the substring gate, see _active_cues)
+
+
+def _compile_lexicon(lang: str) -> _Lexicon:
+    """Every cue of one language compiled once, with its trigger index."""
+    lex = _Lexicon([], {}, {}, [], [], [])
+    for k, cues in enumerate(VOCABULARY.cues_in(lang).values()):
+        for q in cues:
+            cased = _needs_case(q.pattern)
+            # French and German words hold letters RE2's ASCII \b and \w do not know: Python's engine reads them.
+            pattern = _compile_cue(q.pattern, cased) if lang == "en" else re.compile(q.pattern, re.I if cased else 0)
+            lex.cues.append(_Cue(k, q.weight, pattern, cased))
+            parts = q.triggers.split(" & ")
+            lex.groups.append(len(parts))
+            lex.words.append(tuple(tuple(w.rstrip("=") for w in part.split()) for part in parts))
             for g, part in enumerate(parts):
                 for w in part.split():
-                    index = exact if w.endswith("=") else prefix
-                    index.setdefault(w.rstrip("="), []).append((len(cues) - 1) << _GROUP_BITS | g)
-    return cues, exact, prefix, sorted({len(p) for p in prefix}), groups
+                    index = lex.exact if w.endswith("=") else lex.prefix
+                    index.setdefault(w.rstrip("="), []).append((len(lex.cues) - 1) << _GROUP_BITS | g)
+    lex.prefix_lengths.extend(sorted({len(p) for p in lex.prefix}))
+    return lex
 
 
-_CATEGORIES = list(LEXICON)
+_CATEGORIES = list(VOCABULARY.cues_in("en"))
 assert _CATEGORIES[: len(OPP115_CATEGORIES)] == list(OPP115_CATEGORIES), "LEXICON starts with the OPP-115 categories"
 _OTHER = _CATEGORIES.index("Other")
 _FIRST_PARTY = _CATEGORIES.index("First Party Collection/Use")
-_CUES, _EXACT, _PREFIX, _PREFIX_LENGTHS, _GROUPS = _compile_lexicon()
+_LEXICONS = {lang: _compile_lexicon(lang) for lang in LANGUAGES}
+_EN = _LEXICONS["en"]
 _TOKEN = re.compile(r"[a-z0-9]+|[@\"]")
 
 
 @functools.lru_cache(maxsize=200_000)
 def _token_cues(tok: str) -> tuple[frozenset[int], tuple[int, ...]]:
-    """What one word triggers (cached: policy vocabulary is small and repetitive): the cues with a single trigger
-    group, which it activates outright, and the (cue, group) entries of cues that need several groups."""
-    hits = list(_EXACT.get(tok, ()))
-    for n in _PREFIX_LENGTHS:
+    """What one word triggers among the English cues (cached: policy vocabulary is small and repetitive): the
+    cues with a single trigger group, which it activates outright, and the (cue, group) entries of cues that
+    need several groups."""
+    hits = list(_EN.exact.get(tok, ()))
+    for n in _EN.prefix_lengths:
         if n > len(tok):
             break
-        hits += _PREFIX.get(tok[:n], ())
-    single = frozenset(h >> _GROUP_BITS for h in hits if _GROUPS[h >> _GROUP_BITS] == 1)
-    return single, tuple(h for h in hits if _GROUPS[h >> _GROUP_BITS] > 1)
+        hits += _EN.prefix.get(tok[:n], ())
+    single = frozenset(h >> _GROUP_BITS for h in hits if _EN.groups[h >> _GROUP_BITS] == 1)
+    return single, tuple(h for h in hits if _EN.groups[h >> _GROUP_BITS] > 1)
 
 
-def _active_cues(lowered: str) -> list[int]:
-    """The cues all of whose trigger groups occur in the (lower-cased) text, in lexicon order."""
+def _active_cues(lowered: str, lang: str = "en") -> list[int]:
+    """The cues all of whose trigger groups occur in the (lower-cased) text, in lexicon order.
+
+    English triggers are words or word prefixes. French and German ones are looked for anywhere in the text:
+    German compounds put the telling word inside (Daten*speicherung*, Auskunfts*recht*), and those policies
+    are few enough that the plain substring search costs nothing that matters."""
+    if lang != "en":
+        lex = _LEXICONS[lang]
+        return [i for i, groups in enumerate(lex.words) if all(any(w in lowered for w in g) for g in groups)]
     active: set[int] = set()
     multi: set[int] = set()
     for tok in set(_TOKEN.findall(lowered)):
@@ -140,7 +159,7 @@ def _active_cues(lowered: str) -> list[int]:
         multi.update(entries)
     if multi:
         groups_hit = Counter(h >> _GROUP_BITS for h in multi)
-        active.update(c for c, n in groups_hit.items() if n == _GROUPS[c])
+        active.update(c for c, n in groups_hit.items() if n == _EN.groups[c])
     return sorted(active)
 
 
@@ -176,18 +195,21 @@ def _shape_cues(text: str, headings: bool) -> list[tuple[int, float, str]]:
     return cues
 
 
-def score_text(text: str, gated: bool = True) -> tuple[list[float], list[str]]:
-    """Per category (LEXICON order): the noisy-or score of the cues that match, and the strongest cue's quote.
+def score_text(text: str, gated: bool = True, lang: str = "en") -> tuple[list[float], list[str]]:
+    """Per category (file order): the noisy-or score of the cues of `lang` that match, and the strongest cue's
+    quote.
 
     `gated=False` runs every cue regardless of triggers (slow; for checking that the gate loses nothing).
     """
+    lex = _LEXICONS[lang]
     lowered = text.lower()
     same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
     miss = [1.0] * len(_CATEGORIES)
     best: list[tuple[float, str]] = [(0.0, "")] * len(_CATEGORIES)
-    headings = _is_list_of_headings(text)
-    for i in _active_cues(lowered) if gated else range(len(_CUES)):
-        cue = _CUES[i]
+    # The capitalisation test reads English: German capitalises every noun, French headings are sentence case.
+    headings = lang == "en" and _is_list_of_headings(text)
+    for i in _active_cues(lowered, lang) if gated else range(len(lex.cues)):
+        cue = lex.cues[i]
         m = cue.pattern.search(text if cue.cased else lowered)
         if m is None:
             continue
@@ -196,20 +218,33 @@ def score_text(text: str, gated: bool = True) -> tuple[list[float], list[str]]:
         if weight > best[cue.category][0]:
             quote = text[m.start() : m.end()] if same or cue.cased else m.group(0)
             best[cue.category] = (weight, quote)
-    for category, weight, label in _shape_cues(text, headings):
+    for category, weight, label in _shape_cues(text, headings) if lang == "en" else _short_cue(text):
         miss[category] *= 1.0 - weight
         if weight > best[category][0]:
             best[category] = (weight, label)
     return [1.0 - m for m in miss], [b[1] for b in best]
 
 
-def tag_text(text: str, gated: bool = True) -> list[Tag]:
+def _short_cue(text: str) -> list[tuple[int, float, str]]:
+    """The one shape cue that reads every language: a short segment is a heading or a fragment."""
+    return [(_OTHER, SHORT_SEGMENT_OTHER, "(short segment)")] if len(text.split()) <= SHORT_SEGMENT_WORDS else []
+
+
+def cue_language(language: str | None) -> str:
+    """The cues a document's detected language reads with: its own when the lexicon has them, else English
+    (the tags of other languages are then the English cues' guess; `tagger_languages` says so)."""
+    return language if language in _LEXICONS else "en"
+
+
+def tag_text(text: str, gated: bool = True, lang: str = "en") -> list[Tag]:
     """Tags of one segment: the OPP-115 categories kept by the decoding above and every marker reaching FIRE_AT,
     each with its score and the strongest cue."""
-    scores, cues = score_text(text, gated)
+    scores, cues = score_text(text, gated, lang)
     n = len(OPP115_CATEGORIES)
     best = max(range(n), key=scores.__getitem__)
-    bound = (1.0 - scores[best]) * MARGIN + 1e-12
+    # The margin encodes how OPP-115's annotators labelled English segments; French and German cues are not tuned
+    # on segment labels, so every category reaching its threshold is kept.
+    bound = (1.0 - scores[best]) * MARGIN + 1e-12 if lang == "en" else 1.0
     keep = [
         scores[k] > 0 and scores[k] >= THRESHOLDS[c] and 1.0 - scores[k] <= bound
         for k, c in enumerate(OPP115_CATEGORIES)
@@ -221,11 +256,14 @@ def tag_text(text: str, gated: bool = True) -> list[Tag]:
 
 
 class RulesTagger:
-    """The default tagger: the project's own rules."""
+    """The default tagger: the project's own rules, with cues in English, French and German."""
 
     name = "rules"
     version = RULES_VERSION
-    languages = ("en",)
+    languages = LANGUAGES
 
-    def tag_batch(self, texts: Sequence[str]) -> list[list[Tag]]:
-        return [tag_text(t) for t in texts]
+    def tag_batch(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[list[Tag]]:
+        """Tags of each text, read with the cues of its document's language (English when not given)."""
+        if languages is None:
+            return [tag_text(t) for t in texts]
+        return [tag_text(t, lang=cue_language(lang)) for t, lang in zip(texts, languages, strict=True)]

@@ -3,7 +3,7 @@ per tagger version."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import duckdb
 
@@ -11,15 +11,17 @@ from pipelines.practices.catalog import catalog_rows
 from pipelines.practices.tags import Tagger
 from pipelines.runtime.pool import Pool, pool_or_local
 from pipelines.runtime.shards import in_shards
-from pipelines.runtime.staging import staging_dir, stream_to_table, todo_table, with_texts
+from pipelines.runtime.staging import staging_dir, stream_to_table, todo_batches, todo_table
 from pipelines.warehouse import tables
 from pipelines.warehouse.schema import TABLES
+from pipelines.warehouse.texts import texts_at
 
 TAG_BATCH = 2000  # distinct texts per staged batch
 
 
-def _tag_batch(out: str, tagger: Tagger, todo: list[tuple[str, str]]) -> dict:
-    """Tag a batch of distinct segment texts; stage their `segment_practices` rows as one Parquet file."""
+def _tag_batch(out: str, tagger: Tagger, todo: list[tuple[str, str, str | None]]) -> dict:
+    """Tag a batch of distinct segment texts (hash, text, document language); stage their `segment_practices`
+    rows as one Parquet file."""
     rows = [
         {
             "text_sha256": sha,
@@ -29,7 +31,9 @@ def _tag_batch(out: str, tagger: Tagger, todo: list[tuple[str, str]]) -> dict:
             "score": t.score,
             "cue": t.cue,
         }
-        for (sha, _), tags in zip(todo, tagger.tag_batch([t for _, t in todo]), strict=True)
+        for (sha, _, _), tags in zip(
+            todo, tagger.tag_batch([t for _, t, _ in todo], [lang for _, _, lang in todo]), strict=True
+        )
         for t in tags
     ]
     tables.frame(TABLES["segment_practices"], rows).to_parquet(out, index=False)
@@ -39,17 +43,19 @@ def _tag_batch(out: str, tagger: Tagger, todo: list[tuple[str, str]]) -> dict:
 def tag_segments(
     con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int], pool: Pool | None = None
 ) -> dict[str, int]:
-    """Tag each distinct segment text of these shards not yet tagged by this tagger version (and record the
-    practices catalog and the languages the tagger reads)."""
+    """Tag each distinct segment text of these shards not yet tagged by this tagger version, read in the language
+    detected for its document (and record the practices catalog and the languages the tagger reads)."""
     record_vocabulary(con, tagger)
     where, params = in_shards(shards)
     n = todo_table(
         con,
         f"""
         -- texts equal but for case, marks or spacing share a hash; the smallest raw text stands for them,
-        -- so the tags do not depend on the order in which batches were loaded
-        SELECT arg_min(s.rowid, s.text) AS r, s.text_sha256
+        -- so the tags do not depend on the order in which batches were loaded; its documents' language picks
+        -- the cues (the smallest code, should one text stand in documents of two languages)
+        SELECT arg_min(s.rowid, s.text) AS r, s.text_sha256, min(d.language) AS language
         FROM segments s
+        LEFT JOIN documents d ON d.payload_sha256 = s.payload_sha256 AND d.extractor_version = s.extractor_version
         WHERE s.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
           AND NOT EXISTS (SELECT 1 FROM tagged_texts t WHERE t.text_sha256 = s.text_sha256
                           AND t.tagger = ? AND t.tagger_version = ?)
@@ -61,8 +67,7 @@ def tag_segments(
         return {"texts_tagged": 0, "tags": 0}
     with staging_dir(con, "segment_practices") as stage_dir, pool_or_local(pool, n // 8) as p:
         jobs = (
-            (_tag_batch, str(stage_dir / f"{i:08d}.parquet"), tagger, batch)
-            for i, batch in enumerate(with_texts(con, "segments", TAG_BATCH))
+            (_tag_batch, str(stage_dir / f"{i:08d}.parquet"), tagger, batch) for i, batch in enumerate(_with_texts(con))
         )
         done = stream_to_table(con, p, jobs, "segment_practices", (n, TAG_BATCH))
     # A text with no tag must still count as tagged, or every rerun would tag it again.
@@ -71,6 +76,13 @@ def tag_segments(
         [tagger.name, tagger.version],
     )
     return {"texts_tagged": n, "tags": sum(d["rows"] for d in done)}
+
+
+def _with_texts(con: duckdb.DuckDBPyConnection) -> Iterator[list[tuple[str, str, str | None]]]:
+    """_todo as batches of (text hash, text, language), the texts read a batch at a time."""
+    for batch in todo_batches(con, TAG_BATCH):
+        found = texts_at(con, "segments", [(r, k) for r, k, _ in batch])
+        yield [(k, found[k], lang) for _, k, lang in batch]
 
 
 def record_vocabulary(con: duckdb.DuckDBPyConnection, tagger: Tagger) -> None:

@@ -16,10 +16,12 @@ class Tag:
 
 class Tagger(Protocol):
     """A tagger: its name and version key the tags it makes (a new version retags what it touches); `languages`
-    (ISO 639-1) are those it reads: in another language its tags are unknown, not absent."""
+    (ISO 639-1) are those it reads: in another language its tags are unknown, not absent.
+
+    `tag_batch` takes, optionally, each text's language (its document's detected language, None when unknown)."""
 
     name: str
     version: str
     languages: tuple[str, ...]
 
-    def tag_batch(self, texts: Sequence[str]) -> list[list[Tag]]: ...
+    def tag_batch(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[list[Tag]]: ...

@@ -152,8 +152,9 @@ class TrainedTagger:
         j = contrib.indices[int(np.argmax(contrib.data))]
         return str(self._vocab[j]).split("__", 1)[-1].strip()
 
-    def tag_batch(self, texts: Sequence[str]) -> list[list[Tag]]:
-        """Tags of each text: categories whose probability reaches their threshold, with score and cue."""
+    def tag_batch(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[list[Tag]]:
+        """Tags of each text: categories whose probability reaches their threshold, with score and cue. It reads
+        English only (`languages`, the texts' languages, changes nothing)."""
         if not texts:
             return []
         feats = self.model.named_steps["features"].transform(list(texts))

@@ -14,9 +14,11 @@ from pathlib import Path
 
 LEXICON_FILE = Path(__file__).parent / "data" / "lexicon.toml"
 KINDS = ("practice", "marker")
+LANGUAGES = ("en", "fr", "de")  # the languages cues are written in (ISO 639-1); a cue without `lang` is English
 _TEMPLATE = re.compile(r"<<(\w+)(?: (\d+))?>>")
 _CATEGORY_KEYS = {"name", "kind", "threshold", "cue", "cues_of"}
 _CUE_KEYS = {"weight", "pattern", "triggers"}
+_OPTIONAL_CUE_KEYS = {"lang"}
 
 
 class VocabularyError(ValueError):
@@ -25,11 +27,13 @@ class VocabularyError(ValueError):
 
 @dataclass(frozen=True)
 class Cue:
-    """One cue: how specific it is, its expanded pattern, and the trigger words that let it run."""
+    """One cue: how specific it is, its expanded pattern, the trigger words that let it run, and the languages
+    of the texts it reads."""
 
     weight: float
     pattern: str
     triggers: str
+    langs: tuple[str, ...] = ("en",)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,10 @@ class Vocabulary:
     @property
     def markers(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.categories if c.kind == "marker")
+
+    def cues_in(self, lang: str) -> dict[str, list[Cue]]:
+        """Per category (file order), the cues that read texts in `lang`."""
+        return {c.name: [q for q in c.cues if lang in q.langs] for c in self.categories}
 
 
 def load_vocabulary(path: Path = LEXICON_FILE) -> Vocabulary:
@@ -83,8 +91,8 @@ def load_vocabulary(path: Path = LEXICON_FILE) -> Vocabulary:
             cues = by_name[entry["cues_of"]].cues
         else:
             cues = tuple(_cue(path, f"{where} cue #{j + 1}", c, templates) for j, c in enumerate(entry.get("cue", [])))
-        if not cues:
-            raise VocabularyError(f"{path}: {where}: no cues")
+        if not any("en" in q.langs for q in cues):
+            raise VocabularyError(f"{path}: {where}: no English cues")
         by_name[name] = Category(name, kind, threshold, cues)
     categories = tuple(by_name.values())
     if [c.kind for c in categories] != sorted((c.kind for c in categories), key=KINDS.index):
@@ -119,9 +127,9 @@ def _expand(path: Path, where: str, pattern: str, templates: dict[str, str]) -> 
 
 
 def _cue(path: Path, where: str, entry: object, templates: dict[str, str]) -> Cue:
-    _keys(path, where, entry, _CUE_KEYS)
+    _keys(path, where, entry, _CUE_KEYS | _OPTIONAL_CUE_KEYS)
     assert isinstance(entry, dict)
-    if set(entry) != _CUE_KEYS:
+    if set(entry) - _OPTIONAL_CUE_KEYS != _CUE_KEYS:
         raise VocabularyError(f"{path}: {where}: a cue has weight, pattern and triggers")
     weight = entry["weight"]
     if not isinstance(weight, float) or not 0 < weight <= 1:
@@ -134,15 +142,19 @@ def _cue(path: Path, where: str, entry: object, templates: dict[str, str]) -> Cu
     triggers = _joined(path, where, entry["triggers"])
     if not all(part.split() for part in triggers.split(" & ")):
         raise VocabularyError(f"{path}: {where}: every trigger group needs a word")
-    return Cue(weight, pattern, triggers)
+    langs = entry.get("lang", "en")
+    langs = (langs,) if isinstance(langs, str) else langs
+    if not isinstance(langs, list | tuple) or not langs or not set(langs) <= set(LANGUAGES):
+        raise VocabularyError(f"{path}: {where}: `lang` must be one of {', '.join(LANGUAGES)} or a list of them")
+    return Cue(weight, pattern, triggers, tuple(langs))
 
 
 VOCABULARY = load_vocabulary()
 OPP115_CATEGORIES: tuple[str, ...] = VOCABULARY.practices
 MARKERS: tuple[str, ...] = VOCABULARY.markers
-# The shapes the rules tagger and training read: per category, its (weight, pattern) cues and their triggers.
+# The shapes training reads: per category, its English (weight, pattern) cues and their triggers.
 LEXICON: dict[str, list[tuple[float, str]]] = {
-    c.name: [(q.weight, q.pattern) for q in c.cues] for c in VOCABULARY.categories
+    name: [(q.weight, q.pattern) for q in cues] for name, cues in VOCABULARY.cues_in("en").items()
 }
-TRIGGERS: dict[str, list[str]] = {c.name: [q.triggers for q in c.cues] for c in VOCABULARY.categories}
+TRIGGERS: dict[str, list[str]] = {name: [q.triggers for q in cues] for name, cues in VOCABULARY.cues_in("en").items()}
 THRESHOLDS: dict[str, float] = {c.name: c.threshold for c in VOCABULARY.categories if c.threshold is not None}

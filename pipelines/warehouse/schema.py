@@ -173,7 +173,7 @@ TAGGER_LANGUAGES = _t(
     ("tagger", "tagger_version", "language"),
     ("tagger", "VARCHAR", "tagger name"),
     ("tagger_version", "VARCHAR", "tagger version"),
-    ("language", "VARCHAR", "ISO 639-1 code"),
+    ("language", "VARCHAR", "ISO 639-1 code, as in documents.language"),
 )
 
 TAGGED_TEXTS = _t(

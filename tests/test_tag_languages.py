@@ -1,0 +1,196 @@
+"""The rules tagger in French and German: a sentence per category is tagged right, the document's language
+picks the cues, and the practices stage records which languages each tagger version reads."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from pipelines import cli
+from pipelines.practices.rules import RulesTagger, cue_language, tag_text
+from pipelines.practices.stage import tag_segments
+from pipelines.practices.train import TrainedTagger
+from pipelines.practices.vocabulary import OPP115_CATEGORIES
+from pipelines.text.extract import EXTRACTOR_VERSION
+from pipelines.text.normalize import text_hash
+from pipelines.text.stage import segment_documents
+from pipelines.warehouse import tables
+
+# (category, a French sentence, a German sentence) written for these tests, in the usual wording of notices.
+CASES = [
+    (
+        "First Party Collection/Use",
+        "Nous collectons votre nom, votre adresse électronique et votre numéro de téléphone lors de l'inscription.",
+        "Wir erheben Ihren Namen, Ihre E-Mail-Adresse und Ihre Telefonnummer, wenn Sie sich registrieren.",
+    ),
+    (
+        "Third Party Sharing/Collection",
+        "Vos données peuvent être transmises à nos sous-traitants chargés de l'hébergement et du paiement.",
+        "Empfänger Ihrer Daten sind unsere Auftragsverarbeiter für Hosting und Zahlungsabwicklung.",
+    ),
+    (
+        "User Choice/Control",
+        "Vous pouvez retirer votre consentement à tout moment et vous opposer à la prospection commerciale.",
+        "Sie können Ihre Einwilligung jederzeit widerrufen und der Nutzung zu Werbezwecken widersprechen.",
+    ),
+    (
+        "User Access, Edit and Deletion",
+        "Vous disposez d'un droit d'accès, de rectification et d'effacement des données qui vous concernent.",
+        "Sie haben ein Recht auf Auskunft, Berichtigung und Löschung Ihrer gespeicherten Daten.",
+    ),
+    (
+        "Data Retention",
+        "La durée de conservation de vos données est de trois ans à compter de votre dernière connexion.",
+        "Die Speicherdauer Ihrer Daten beträgt drei Jahre nach Ihrer letzten Anmeldung.",
+    ),
+    (
+        "Data Security",
+        "Nous mettons en œuvre des mesures techniques et organisationnelles pour garantir la sécurité des données.",
+        "Wir treffen technische und organisatorische Sicherheitsmaßnahmen, um Ihre Daten vor Verlust zu schützen.",
+    ),
+    (
+        "Policy Change",
+        "Nous pouvons modifier la présente politique de confidentialité ; nous vous informerons de tout changement.",
+        "Wir behalten uns vor, diese Datenschutzerklärung anzupassen, damit sie stets den Vorgaben entspricht.",
+    ),
+    (
+        "Do Not Track",
+        "Notre site ne répond pas aux signaux Do Not Track envoyés par votre navigateur.",
+        "Unsere Website reagiert nicht auf Do-Not-Track-Signale Ihres Browsers.",
+    ),
+    (
+        "International and Specific Audiences",
+        "Nos services ne s'adressent pas aux mineurs de moins de 15 ans.",
+        "Eine Übermittlung Ihrer Daten in Drittländer außerhalb der EU erfolgt nur mit geeigneten Garantien.",
+    ),
+]
+MARKER_CASES = [
+    ("cookies", "Nous utilisons des cookies pour mesurer l'audience.", "Wir verwenden Cookies zur Analyse."),
+    (
+        "gdpr",
+        "Conformément au RGPD, vous pouvez introduire une réclamation auprès de la CNIL.",
+        "Gemäß Art. 6 Abs. 1 lit. a DSGVO verarbeiten wir Ihre Daten.",
+    ),
+    ("children", "Nous ne collectons pas sciemment de données d'enfants.", "Wir erheben keine Daten von Kindern."),
+]
+UNRELATED = {"fr": "Le tramway part toutes les dix minutes.", "de": "Die Straßenbahn fährt alle zehn Minuten."}
+
+
+def _categories(text: str, lang: str) -> set[str]:
+    return {t.category for t in tag_text(text, lang=lang)}
+
+
+def test_every_category_has_a_case() -> None:
+    assert [c for c, _, _ in CASES] == [c for c in OPP115_CATEGORIES if c != "Other"]
+
+
+@pytest.mark.parametrize(("lang", "column"), [("fr", 1), ("de", 2)])
+@pytest.mark.parametrize("case", CASES + MARKER_CASES, ids=lambda c: c[0] if isinstance(c, tuple) else str(c))
+def test_a_sentence_is_tagged_with_its_category(case: tuple[str, str, str], lang: str, column: int) -> None:
+    text = case[column]
+    assert case[0] in _categories(text, lang), text
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_unrelated_text_gets_no_practice(lang: str) -> None:
+    assert not _categories(UNRELATED[lang], lang) & set(OPP115_CATEGORIES[:-1])
+
+
+@pytest.mark.parametrize("text", [t for case in CASES + MARKER_CASES for t in case[1:]])
+def test_trigger_gate_never_changes_tags(text: str) -> None:
+    for lang in ("fr", "de"):
+        assert tag_text(text, lang=lang) == tag_text(text, gated=False, lang=lang)
+
+
+def test_the_document_language_picks_the_cues() -> None:
+    text = CASES[4][1]  # French retention sentence
+    tagger = RulesTagger()
+    as_english, as_french = tagger.tag_batch([text, text], ["en", "fr"])
+    assert "Data Retention" in {t.category for t in as_french}
+    assert "Data Retention" not in {t.category for t in as_english}
+    assert tagger.tag_batch([text]) == [as_english]  # no language given: English, as before
+
+
+def test_unsupported_or_unknown_language_reads_with_english_cues() -> None:
+    assert cue_language("es") == cue_language(None) == "en"
+    assert cue_language("de") == "de"
+
+
+def test_taggers_say_which_languages_they_read() -> None:
+    assert RulesTagger().languages == ("en", "fr", "de")
+    assert TrainedTagger.languages == ("en",)
+
+
+def _sha(*parts: object) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+
+
+def test_stage_tags_in_the_document_language_and_records_tagger_languages(tmp_path: Path) -> None:
+    texts = {
+        "fr": "# Politique de confidentialité\n\n" + CASES[4][1] + "\n",
+        "en": "# Privacy policy\n\n" + CASES[4][1].replace("trois", "quatre") + "\n",  # French text, said English
+    }
+    captures, documents = [], []
+    for lang, text in texts.items():
+        sha = _sha(text)
+        when = datetime(2024, 1, 1)
+        captures.append(
+            {
+                "capture_id": _sha(lang, when),
+                "site_id": lang,
+                "url": f"https://{lang}.example/privacy",
+                "captured_at": when,
+                "status_code": 200,
+                "mime": "text/html",
+                "payload_sha256": sha,
+                "fetch_status": "ok",
+                "shard": 0,
+            }
+        )
+        documents.append(
+            {
+                "payload_sha256": sha,
+                "extractor_version": EXTRACTOR_VERSION,
+                "status": "ok",
+                "language": lang,
+                "text": text,
+                "text_sha256": text_hash(text),
+                "is_policy": True,
+            }
+        )
+    with tables.connect(tmp_path / "policy.duckdb") as con:
+        tables.replace(con, "captures", captures)
+        tables.upsert(con, "documents", documents)
+        segment_documents(con, [0])
+        tagger = RulesTagger()
+        assert tag_segments(con, tagger, [0])["texts_tagged"] > 0
+        retention = dict(
+            con.execute(
+                """
+                SELECT d.language, coalesce(bool_or(p.category = 'Data Retention'), false)
+                FROM segments s JOIN documents d USING (payload_sha256, extractor_version)
+                LEFT JOIN segment_practices p ON p.text_sha256 = s.text_sha256
+                WHERE s.text ILIKE '%conservation%' GROUP BY 1
+                """
+            ).fetchall()
+        )
+        assert retention == {"fr": True, "en": False}
+        rows = con.execute("SELECT tagger, tagger_version, language FROM tagger_languages ORDER BY 3").fetchall()
+        assert rows == [("rules", tagger.version, lang) for lang in sorted(tagger.languages)]
+        tag_segments(con, tagger, [0])  # a rerun keeps one row per language
+        assert con.execute("SELECT count(*) FROM tagger_languages").fetchone()[0] == len(tagger.languages)
+
+
+def test_tag_cli_reads_an_optional_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [{"id": 1, "text": CASES[4][2], "language": "de"}, {"id": 2, "text": CASES[4][2]}]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(x) for x in lines) + "\n"))
+    assert cli.main(["tag"]) == 0
+    german, unsaid = (json.loads(x) for x in capsys.readouterr().out.splitlines())
+    assert "Data Retention" in german["categories"] and "Data Retention" not in unsaid["categories"]
