@@ -12,6 +12,7 @@ from pipelines.history.stage import build_changes, build_versions
 from pipelines.practices.rules import RulesTagger
 from pipelines.practices.stage import tag_segments
 from pipelines.text.dates import stated_date
+from pipelines.text.describe import language
 from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.text.normalize import text_hash
 from pipelines.text.stage import segment_documents
@@ -88,7 +89,7 @@ def build_warehouse(db: Path, history: dict[str, list[tuple[datetime, str]]] = H
                 "extractor_version": EXTRACTOR_VERSION,
                 "status": "ok",
                 "title": "Privacy Policy",
-                "language": "en",
+                "language": language(text),
                 "text": text,
                 "text_sha256": text_hash(text),
                 "is_policy": True,
