@@ -66,7 +66,7 @@ def test_build_materializes_every_table_and_is_idempotent(tmp_path: Path) -> Non
     versions = con.execute("select n_captures, is_current from policy_versions order by version_no").fetchall()
     assert versions == [(2, False), (1, True)]
     gained = con.execute("select practices_gained from version_changes").fetchone()[0]
-    assert "Data Retention" in gained
+    assert "data_retention" in gained
     assert con.execute("select count(*) from practice_prevalence_by_year").fetchone()[0] > 0
 
 
