@@ -88,3 +88,26 @@ def test_a_model_of_other_cues_is_refused() -> None:
     raw = shipped_model().to_json().replace('"concepts"', '"no_such_cue"')
     with pytest.raises(ValueError, match="retrain"):
         Model.from_json(raw)
+
+
+def test_headings_and_title_cues_read_what_the_page_calls_itself() -> None:
+    from pipelines.text.pagecues import cues, headings, title_of
+
+    text = "Terms\n=====\n\n## Limitation of liability\ntext\n\n**Governing law**\n\n### Your rights\nmore\n"
+    assert headings(text) == ["Terms", "Limitation of liability", "Governing law", "Your rights"]
+    assert title_of(text) == "Terms" and title_of(text, "Privacy Policy") == "Privacy Policy"
+    c = cues(text, "Terms and Conditions")
+    assert c["sections_contract"] == 0.5 and c["sections_privacy"] == 0.25
+    assert c["title_terms"] == 1.0 and c["title_privacy"] == 0.0
+
+
+def test_a_terms_page_opening_with_a_privacy_section_is_other_legal() -> None:
+    text = "# Privacy Policy\n\nWe protect your personal information.\n\n# Terms of Service\n\n" + TERMS
+    assert page_type(text, "Terms and Conditions", "en").type == "other_legal"
+
+
+def test_the_mislabel_list_names_files_and_reasons() -> None:
+    from pipelines.text.train_pagetype import mislabelled
+
+    wrong = mislabelled()
+    assert wrong and all(f.startswith(("texts/", "pages/")) and why for f, why in wrong.items())
