@@ -6,7 +6,7 @@
 -- n_inferred_captures (captures a bisecting build did not fetch: their text is inferred from fetched ones around),
 -- status: 'policy' (a policy was captured, and fetched, that year), 'inferred' (the year's captures were all
 -- inferred to show the policy in force: not fetched, so not observed), 'no_policy' (captured, but no capture was
--- a policy), 'gap' (no capture at all that year; version_in_force is then carried over, not observed);
+-- a policy), 'gap' (no capture at all that year; version_id is then carried over, not observed);
 -- 'other_legal' / 'cookie_notice' instead of 'no_policy' when the year's captures served that legal page (a policy
 -- URL serving the terms for a while: no version is made of it, and the year says what it served).
 -- Built a batch of sites at a time: it joins every capture to its version, which in one statement needs memory
