@@ -5,6 +5,7 @@ This is the one place in `pipelines/` that reaches into Dagster, and it imports 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import warnings
@@ -18,15 +19,21 @@ from pipelines.warehouse import tables
 
 log = logging.getLogger(__name__)
 
+NO_COMPUTE_LOGS = {"module": "dagster._core.storage.noop_compute_log_manager", "class": "NoOpComputeLogManager"}
+
 
 def build(
     db: Path,
     warc_paths: Sequence[str | Path] = (),
     sources: str | Path | None = None,
     tagger_model: str | Path | None = None,
+    dagster_home: Path | None = None,
 ) -> dict:
     """Materialize every asset over all shards; return a summary (ok, tables, stages, failed checks, errors,
     and where the published copy and dashboard are: None when this build did not publish).
+
+    With `dagster_home` (a folder holding a dagster.yaml), the run, its materializations and its check results
+    are recorded in that Dagster instance, where `dagster dev` lists them; without it the instance is ephemeral.
 
     Captures come from `warc_paths` (which win over the sources file's archive), or, when none are given, from
     the sources file's CDX server or WARC files. `ok` is false, with `reason` in one line, when nothing usable
@@ -55,9 +62,11 @@ def build(
     # The warehouse stays open for the whole run: each asset's and check's `tables.connect` then gets a new
     # connection to this open database (DuckDB keeps one per file and process) instead of opening the file,
     # and checkpointing it on close, every time: ~25 ms each, some 20 times a build.
-    with tables.connect(db) as con:
+    instance = project_instance(dagster_home) if dagster_home else contextlib.nullcontext(None)
+    with instance as recorded_in, tables.connect(db) as con:
         result = dg.materialize(
             ALL_ASSETS,
+            instance=recorded_in,  # None: an ephemeral instance, gone with the run
             resources={"policy_history": resource},
             tags=all_shards_tags(),
             raise_on_error=False,
@@ -97,6 +106,36 @@ def build(
     }
 
 
+def project_instance(home: Path):  # -> dagster.DagsterInstance, not imported at load time
+    """The Dagster instance configured by `home`/dagster.yaml, as `dagster dev` run from `home` opens it.
+
+    Dagster reads a relative `base_dir` against the working directory; here it is read against `home`, so a
+    build started from any folder writes to the instance that `DAGSTER_HOME=home dagster dev` shows.
+    """
+    import yaml
+    from dagster import DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    config = yaml.safe_load((home / "dagster.yaml").read_text()) or {}
+    resolved = {key: _absolute_dirs(value, home) for key, value in config.items()}
+    overrides = {key: value for key, value in resolved.items() if value != config[key]}
+    # Capturing each step's stdout and stderr to files doubles a small build's time; a CLI build's output is on
+    # the terminal, and the pipeline's log lines are in the run's event log anyway (python_logs).
+    overrides.setdefault("compute_logs", NO_COMPUTE_LOGS)
+    return DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=overrides))
+
+
+def _absolute_dirs(value: object, home: Path) -> object:
+    """`value` with every relative `base_dir` in it made absolute against `home`."""
+    if isinstance(value, dict):
+        return {
+            k: str(home / v) if k == "base_dir" and isinstance(v, str) and not Path(v).is_absolute()
+            else _absolute_dirs(v, home)
+            for k, v in value.items()
+        }  # fmt: skip
+    return value
+
+
 def _archive_use(captures: dict) -> dict:
     """What a CDX build asked of the archive, and how each capture's text was had (absent for WARC builds)."""
     if "cdx_requests" not in captures:
@@ -109,14 +148,14 @@ def _archive_use(captures: dict) -> dict:
     }
 
 
-def demo(out: Path) -> dict:
+def demo(out: Path, dagster_home: Path | None = None) -> dict:
     """Generate the sample archive under out/sample and build out/policy.duckdb from it (published, with its
-    dashboard, to out/policy.published/)."""
+    dashboard, to out/policy.published/), recorded in the Dagster instance at `dagster_home` if given."""
     from pipelines.sample.archive import write_sample
 
     files = write_sample(out / "sample")
     log.info("sample archive written: %s", files.warc)
-    return build(out / "policy.duckdb", [files.warc], sources=files.sources)
+    return build(out / "policy.duckdb", [files.warc], sources=files.sources, dagster_home=dagster_home)
 
 
 def _failure(data: _StepFailure) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -17,12 +18,17 @@ from pathlib import Path
 EXAMPLES = {
     "extract": "policy-history extract page.html --url http://example.com/privacy --captured-at 20190301000000",
     "segment": "policy-history segment policy.md",
-    "tag": 'echo \'{"id": 1, "text": "We use cookies."}\' | policy-history tag',
+    "tag": "policy-history segment policy.md | policy-history tag",
     "train-tagger": "policy-history train-tagger --opp115 ../shared/data/opp115 --out warehouse/tagger.joblib",
     "build": "policy-history build --warc archive.warc.gz --db warehouse/policy.duckdb",
     "demo": "policy-history demo",
     "schema": "policy-history schema > docs/tables.md",
+    "query": 'policy-history query "select * from sites"',
 }
+# The project folder when run from a source checkout: its dagster.yaml configures the instance `make dev` shows.
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_QUERY_DB = "warehouse/policy.published/policy.duckdb"
+ID_KEYS = ("segment_id", "id")  # what `tag` reads a record's id from: `segment`'s records, or hand-made ones
 
 
 class CliError(Exception):
@@ -69,32 +75,40 @@ def cmd_tag(args: argparse.Namespace) -> int:
     if args.model and not Path(args.model).exists():
         raise CliError(f"no model at {args.model}")
     tagger = load_tagger(args.model)
-    batch: list[tuple[object, str, str | None]] = []
+    batch: list[dict] = []
 
     def flush() -> None:
-        tagged = tagger.tag_batch([t for _, t, _ in batch], [lang for _, _, lang in batch])
-        for (rid, _, _), tags in zip(batch, tagged, strict=True):
-            out = {
-                "id": rid,
-                "categories": [t.category for t in tags],
-                "scores": {t.category: t.score for t in tags},
-            }
-            print(json.dumps(out, ensure_ascii=False))
+        tagged = tagger.tag_batch([str(r["text"]) for r in batch], [_language(r) for r in batch])
+        for record, tags in zip(batch, tagged, strict=True):
+            record["categories"] = [t.category for t in tags]
+            record["scores"] = {t.category: t.score for t in tags}
+            print(json.dumps(record, ensure_ascii=False))
         batch.clear()
 
     for n, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            lang = obj.get("language")
-            batch.append((obj["id"], str(obj["text"]), None if lang is None else str(lang)))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise CliError(f"stdin line {n}: expected a JSON object with id and text ({exc})") from exc
+        if line.strip():
+            batch.append(_tag_record(line, n))
         if len(batch) >= 512:
             flush()
     flush()
     return 0
+
+
+def _language(record: dict) -> str | None:
+    """The record's `language` (ISO 639-1; its text is read with that language's cues), None when absent."""
+    lang = record.get("language")
+    return None if lang is None else str(lang)
+
+
+def _tag_record(line: str, n: int) -> dict:
+    """One input record of `tag`: a JSON object with `text` and an id (`segment_id`, or `id`)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"stdin line {n}: not JSON ({exc})") from exc
+    if not isinstance(record, dict) or "text" not in record or not any(k in record for k in ID_KEYS):
+        raise CliError(f"stdin line {n}: expected a JSON object with text and segment_id (or id)")
+    return record
 
 
 def cmd_train_tagger(args: argparse.Namespace) -> int:
@@ -108,14 +122,38 @@ def cmd_train_tagger(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from pipelines.build import build
 
-    summary = build(db=Path(args.db), warc_paths=args.warc, sources=args.sources, tagger_model=args.model)
+    _progress_on_tty()
+    summary = build(
+        db=Path(args.db),
+        warc_paths=args.warc,
+        sources=args.sources,
+        tagger_model=args.model,
+        dagster_home=dagster_home(),
+    )
     return _report(summary)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from pipelines.build import demo
 
-    return _report(demo(Path(args.out)))
+    return _report(demo(Path(args.out), dagster_home=dagster_home()))
+
+
+def dagster_home() -> Path | None:
+    """The Dagster instance a CLI build is recorded in: $DAGSTER_HOME, else the project folder (whose
+    dagster.yaml `make dev` uses), else none (an installed package outside a checkout: an ephemeral instance)."""
+    home = os.environ.get("DAGSTER_HOME")
+    if home:
+        if not (Path(home) / "dagster.yaml").is_file():
+            raise CliError(f"DAGSTER_HOME={home} has no dagster.yaml")
+        return Path(home).resolve()
+    return PROJECT_ROOT if (PROJECT_ROOT / "dagster.yaml").is_file() else None
+
+
+def _progress_on_tty() -> None:
+    from pipelines.runtime import progress
+
+    progress.enable()  # CDX listing and fetching, on stderr when it is a terminal
 
 
 def _report(summary: dict) -> int:
@@ -128,14 +166,47 @@ def _report(summary: dict) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from pipelines.warehouse.schema import markdown_doc
+    from pipelines.warehouse import marts_doc, schema
 
-    print(markdown_doc())
+    print("## Base tables\n")
+    print(schema.markdown_doc())
+    print("## Marts\n")
+    print(marts_doc.markdown_doc())
     return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    if not Path(args.db).is_file():
+        raise CliError(f"no warehouse at {args.db} (run `policy-history demo` or `build` first)")
+    params = dict(_param(p) for p in args.param)
+    con = duckdb.connect(args.db, read_only=True)
+    try:
+        frame = con.execute(args.sql, params or None).df()
+    except duckdb.Error as exc:
+        raise CliError(" ".join(str(exc).split())) from exc
+    finally:
+        con.close()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", lines=True, date_format="iso"), end="")
+    else:
+        print(frame.to_string(index=False) if len(frame) else f"(no rows; columns: {', '.join(frame.columns)})")
+    return 0
+
+
+def _param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise CliError(f"--param {text}: expected NAME=VALUE")
+    return name, value
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policy-history", description="Rebuild the history of privacy policies.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
@@ -151,7 +222,12 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("segment", cmd_segment, "Split a policy (HTML, markdown or text) into JSON-lines segments.")
     sp.add_argument("file", help="policy file, or - for stdin")
 
-    sp = add("tag", cmd_tag, 'Tag JSON lines {"id", "text", optional "language"} from stdin with practice categories.')
+    sp = add(
+        "tag",
+        cmd_tag,
+        "Tag JSON lines from stdin (segment's records, or any object with text and segment_id or id, and an "
+        "optional language) with practice categories: each record is written back with categories and scores.",
+    )
     sp.add_argument("--model", help="a model saved by train-tagger (default: the built-in rules)")
 
     sp = add("train-tagger", cmd_train_tagger, "Fit the trained tagger on an OPP-115-format folder's dev split.")
@@ -182,8 +258,23 @@ def _parser() -> argparse.ArgumentParser:
     sp = add("demo", cmd_demo, "Generate the sample archive and build its warehouse.")
     sp.add_argument("--out", default="warehouse", help="folder for the sample and the warehouse")
 
-    add("schema", cmd_schema, "Print the warehouse tables (grain, key, columns) as markdown.")
+    add("schema", cmd_schema, "Print the warehouse tables (grain, key, columns) and the marts as markdown.")
+
+    sp = add("query", cmd_query, "Run one SQL statement on a warehouse, read-only, and print the result.")
+    sp.add_argument("sql", help="the SQL; $name placeholders are bound with --param")
+    sp.add_argument("--db", default=DEFAULT_QUERY_DB, help=f"DuckDB file (default: {DEFAULT_QUERY_DB})")
+    sp.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind $NAME (repeatable)")
+    sp.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output (default: table)")
     return p
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("policy-history")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,8 @@ return capture rows."""
 from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -17,6 +19,7 @@ from pipelines.archive.records import Capture
 from pipelines.archive.replay import FetchFailed, FetchIndex, fetch_capture, fetched_by, index_key
 from pipelines.archive.sources import Sources, shard_of, url_key
 from pipelines.archive.store import RawStore
+from pipelines.runtime import progress
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,7 @@ def ingest_cdx(
     seen_ids: set[str] = set()
     for site in sources.sites:
         since = known_latest.get(site.id)
+        queries_before = client.n_queries
         try:
             urls = list(site.policy_urls)
             if not urls and site.homepage:
@@ -93,11 +97,14 @@ def ingest_cdx(
                 log.warning("site %s: CDX listing of moved pages failed: %s", site.id, exc)
                 result.failed_sites.append(site.id)
                 continue
+        pages = client.n_queries - queries_before
+        progress.show(site.id, f"{site.id}: listed {len(rows):,} captures ({pages:,} pages)", final=True)
         asked = {url_key(u).split("?", 1)[0] for u in (*urls, *moved)}
         hosts = {(urlsplit(u).hostname or "").removeprefix("www.") for u in urls}
         followed = 0
         bisecting = judge is not None and sources.fetch == "bisect"
         fetch = _Fetcher(site.id, shard_of(site.id, n_shards), client, store, index, result)
+        fetch.total = len(rows)
         later: list[CdxRow] = []  # bisect: the payload captures, planned once every listing is in
         redirected: set[str] = set()
         i = 0
@@ -125,11 +132,13 @@ def ingest_cdx(
                         rows.extend(_site_urls([target], client, since, statuses))
                     except HttpError as exc:
                         log.warning("site %s: listing redirect target %s failed: %s", site.id, target, exc)
+                    fetch.total = len(rows)
         if later:
             assert judge is not None
             anchor = (anchors or {}).get(site.id)
             for cap in _bisect(fetch, judge, later, anchor, sources.max_unprobed_days):
                 fetch.keep(cap, seen_ids)
+        fetch.show_progress(final=True)
     result.fetched = client.n_fetches - fetches_before
     return result
 
@@ -204,6 +213,19 @@ class _Fetcher:
         self.store = store
         self.index = index
         self.result = result
+        self.total = 0  # captures listed for the site, for progress
+        self.states: Counter[str] = Counter()  # captures made so far, by fetch_state
+        self.started = time.monotonic()
+
+    def show_progress(self, final: bool = False) -> None:
+        """One progress line for a terminal: how many of the site's captures are done, and how."""
+        done, total = sum(self.states.values()), max(self.total, sum(self.states.values()))
+        progress.show(
+            self.site_id,
+            f"{self.site_id}: fetched {done:,}/{total:,} ({self.states['reused']:,} reused, "
+            f"{self.states['inferred']:,} inferred) ETA {progress.eta(done, total, self.started)}",
+            final=final,
+        )
 
     def keep(self, cap: Capture, seen_ids: set[str]) -> None:
         """Add a capture to the result, once."""
@@ -213,6 +235,9 @@ class _Fetcher:
 
     def _row(self, row: CdxRow, **values: object) -> Capture:
         fields: dict = {"status_code": row.status, "mime": row.mime} | values
+        if "fetch_state" in fields:  # a capture made, not only an id asked for
+            self.states[str(fields["fetch_state"])] += 1
+            self.show_progress()
         return Capture(
             site_id=self.site_id,
             url=row.url,
