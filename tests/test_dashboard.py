@@ -12,6 +12,8 @@ import duckdb
 import pytest
 from synthetic import COLLECT, GDPR, HISTORY, policy
 
+from pipelines.warehouse.charts import MAX_SERIES, line_chart
+from pipelines.warehouse.prose import change_sentence, plain_text
 from pipelines.warehouse.publish import publish, published_dir
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -93,3 +95,50 @@ def test_dashboard_renders_its_charts_in_headless_chromium(published: tuple[dict
     assert "<script" not in dom.lower()  # the archived <script> stayed text
     assert "<title>policy-history dashboard</title>" in dom  # and did not get to rename the page
     assert shot.stat().st_size > 10_000  # a blank page compresses to far less
+    # no chart carries more series than it has colours (more are drawn as small multiples)
+    for chart in re.findall(r'<svg class="chart".*?</svg>', dom, re.S):
+        assert chart.count("<polyline") <= MAX_SERIES
+    # timelines have a date axis: each carries the years its versions span
+    timelines = re.findall(r'<svg class="timeline".*?</svg>', dom, re.S)
+    assert timelines and all(re.search(r'class="tick year"[^>]*>20(1[6-9]|20)<', t) for t in timelines)
+    # what changed, as sentences with display names; excerpts as plain text, no markdown marks
+    assert "Added: Third-party sharing and collection." in dom  # alpha starts sharing in 2020
+    assert "Added: GDPR, User access, edit and deletion." in dom and "First version seen." in dom  # the GDPR rights
+    excerpts = re.findall(r"<td class=\"excerpt\">(.*?)</td>", dom, re.S)
+    assert excerpts and all("## " not in x and "](" not in x and not x.startswith("#") for x in excerpts)
+    assert any(x.startswith("Privacy Policy This privacy policy describes") for x in excerpts)
+
+
+def test_plain_text_drops_markdown_marks() -> None:
+    md = (
+        "# Privacy Policy\n\n## 1. What we collect\n\n- **Your name** and [email](mailto:x@y.z)\n- `cookies`\n\n"
+        "| a | b |\n|---|---|\n| c | d |"
+    )
+    assert plain_text(md) == "Privacy Policy 1. What we collect Your name and email cookies a b c d"
+    long = plain_text("word " * 100, limit=20)
+    assert long.endswith(" …") and len(long) <= 22 and "wor …" not in long
+
+
+def test_change_sentences_name_practices_and_say_translated() -> None:
+    names = {"third_party_sharing": "Third-party sharing", "cookies": "Cookies"}
+    base = {"similarity": 0.8, "segments_added": 2, "segments_removed": 0, "segments_modified": 1}
+    edited = {**base, "change_kind": "edited", "practices_gained": ["third_party_sharing"], "practices_lost": ["x"]}
+    assert change_sentence(edited, names) == (
+        "Added: Third-party sharing. Removed: x. Text 80% alike: 2 sections added, 1 section reworded."
+    )
+    translated = {
+        **base, "change_kind": "translated", "language_from": "en", "language_to": "fr",
+        "practices_gained": None, "practices_lost": None,
+    }  # fmt: skip
+    sentence = change_sentence(translated, names)
+    assert sentence.startswith("Translated from English to French; practices not compared.")
+    assert "Removed" not in sentence and "Added" not in sentence
+    assert change_sentence({"similarity": None}, names) == "First version seen."
+
+
+def test_a_chart_refuses_more_series_than_colours() -> None:
+    series = {f"s{i}": [(2000.0, 0.5)] for i in range(MAX_SERIES + 1)}
+    with pytest.raises(ValueError, match="small_multiples"):
+        line_chart(series, "too many")
+    chart = line_chart(dict(list(series.items())[:MAX_SERIES]), "eight")
+    assert chart.count("<polyline") == MAX_SERIES and chart.count('class="label"') == MAX_SERIES

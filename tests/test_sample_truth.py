@@ -130,10 +130,15 @@ def test_demo_publishes_a_read_only_copy_and_the_dashboard(built: dict) -> None:
 @needs_chromium
 def test_demo_dashboard_renders_its_charts_in_headless_chromium(built: dict, tmp_path: Path) -> None:
     dom, shot = render_in_chromium(Path(built["rerun"]["dashboard"]), tmp_path)
-    # Four charts (prevalence, regulatory mentions, length, readability), each with at least one drawn series,
-    # and one timeline per site with versions.
-    assert dom.count('<svg class="chart"') == 4 and dom.count("<polyline") >= 4
-    assert 'class="empty"' not in dom  # no chart fell back to "no data"
+    # The sites counted, one small chart per practice (Other left out) and per regulatory term, length and
+    # readability, each with a drawn series; one timeline per site with versions.
+    con = duckdb.connect(str(built["db"]), read_only=True)
+    n_practices = con.execute("select count(*) from practices where practice_id <> 'other'").fetchone()[0]
+    n_terms = con.execute("select count(distinct term) from regulatory_mentions_by_year").fetchone()[0]
+    con.close()
+    assert dom.count('<svg class="chart"') == 1 + n_practices + n_terms + 2
+    assert dom.count("<polyline") >= 1 + n_practices + n_terms + 2
+    assert 'class="empty"' not in dom and ">no data<" not in dom  # no chart fell back to "no data"
     n_sites = len(
         {r["site_id"] for r in pd.read_csv(built["files"].truth_captures).to_dict("records") if r["is_policy"]}
     )
