@@ -17,6 +17,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from pipelines.sample.archive import SampleFiles, write_sample
+from pipelines.sample.library import sites
 from pipelines.sample.model import PRACTICE_LABELS
 
 
@@ -155,8 +156,24 @@ def test_stated_date_precedes_first_capture_and_is_on_the_page(records: list[Rec
             continue
         stated = date.fromisoformat(row["stated_date"])
         assert stated <= date.fromisoformat(row["captured_at"][:10])
-        if rec.rec_type == "response":
+        if rec.rec_type == "response" and row["language"] == "en":
             assert f"{stated:%B} {stated.day}, {stated.year}" in _decode(rec, row)
+        elif rec.rec_type == "response":  # a translated version states its date in its own language
+            tr = next(s.translation for s in sites() if s.site_id == row["site_id"])
+            assert tr is not None and row["language"] == tr.language
+            assert f"{stated.day} {tr.months[stated.month - 1]} {stated.year}" in _decode(rec, row)
+
+
+def test_a_translated_site_switches_language_once_in_a_version_of_its_own(truth: list[dict[str, str]]) -> None:
+    translated = [s for s in sites() if s.translation]
+    assert translated  # the sample has a site whose policy changes language
+    for site in translated:
+        rows = [r for r in truth if r["site_id"] == site.site_id and r["is_policy"] == "true"]
+        by_version = {int(r["version_no"]): (r["language"], r["stated_date"]) for r in rows}
+        langs = [by_version[n][0] for n in sorted(by_version)]
+        switch = langs.index(site.translation.language)
+        assert set(langs[:switch]) == {"en"} and set(langs[switch:]) == {site.translation.language}
+        assert by_version[switch + 1][1] == site.translation.since.isoformat()
 
 
 def test_windows1252_page_has_no_charset_and_is_not_utf8(records: list[Rec], truth: list[dict[str, str]]) -> None:

@@ -95,3 +95,31 @@ def test_a_bad_site_names_the_file_and_key(tmp_path: Path, old: str, new: str, s
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(SampleDataError, match="sample data file not found: .*nowhere.toml"):
         load_sites(tmp_path / "nowhere.toml")
+
+
+def test_a_translation_has_every_section_its_site_can_show_after_the_switch() -> None:
+    """A translated version draws each section's words from the translation by key: one missing, or dated
+    differently, would leave an English section in a French policy."""
+    translated = [s for s in sites() if s.translation]
+    assert translated
+    for site in translated:
+        tr = site.translation
+        assert tr is not None
+        french = {s.key: s for s in tr.slots}
+        for slot in sections():
+            if slot.until >= tr.since and (slot.needs is None or slot.needs in site.features):
+                assert slot.key in french, slot.key
+                other = french[slot.key]
+                assert (other.since, other.until, other.needs, other.level) == (
+                    slot.since, slot.until, slot.needs, slot.level,
+                ), slot.key  # fmt: skip
+                assert {p for alt in other.alts for para in alt for p in para.practices} <= set(PRACTICE_LABELS)
+
+
+def test_a_bad_translation_names_the_site(tmp_path: Path) -> None:
+    bad = tmp_path / "sites.toml"
+    text = data_file("sites.toml").read_text(encoding="utf-8").replace("months = ['janvier', ", "months = [")
+    bad.write_text(text, encoding="utf-8")
+    (tmp_path / "sections.fr.toml").write_text(data_file("sections.fr.toml").read_text(encoding="utf-8"))
+    with pytest.raises(SampleDataError, match="belair-outfitters' translation: months"):
+        load_sites(bad)

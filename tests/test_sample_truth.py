@@ -144,3 +144,35 @@ def test_demo_dashboard_renders_its_charts_in_headless_chromium(built: dict, tmp
     )
     assert dom.count('<svg class="timeline"') == n_sites
     assert shot.stat().st_size > 10_000  # a blank page compresses to far less
+
+
+def test_a_site_that_switches_language_shows_a_translation_not_lost_practices(built: dict) -> None:
+    truth = pd.read_csv(built["files"].truth_captures, dtype={"stated_date": str})
+    truth = truth[truth["is_policy"]]
+    langs = truth.groupby(["site_id", "version_no"])["language"].first()
+    switched = sorted({site for (site, _), lang in langs.items() if lang != "en"})
+    assert switched  # the sample has one
+    con = duckdb.connect(str(built["db"]), read_only=True)
+    for site in switched:
+        rows = con.execute(
+            "select version_no, language, change_kind, practices_gained, practices_lost from site_timeline "
+            "where site_id = ? order by version_no",
+            [site],
+        ).fetchall()
+        assert [r[1] for r in rows] == list(langs[site].values)  # each version in its true language
+        for (_, lang, kind, gained, lost), prev in zip(rows[1:], rows, strict=False):
+            if lang != prev[1]:
+                assert kind == "translated" and gained is None and lost is None
+            else:
+                assert kind == "edited" and gained is not None
+        ids = [r[0] for r in rows if r[2] == "translated"]
+        lost = con.execute(
+            "select count(*) from practice_changes where site_id = ? and change = 'lost' and version_no in "
+            "(select unnest(?))",
+            [site, ids],
+        ).fetchone()[0]
+        assert ids and lost == 0
+        # the rules tagger reads French: the translated versions have practices, not unknown ones
+        french = con.execute("select practices from versions where site_id = ? and language = 'fr'", [site]).fetchall()
+        assert french and all(p and "third_party_sharing" in p for (p,) in french)
+    con.close()

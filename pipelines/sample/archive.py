@@ -145,6 +145,7 @@ def write_sample(out_dir: Path, seed: int = 7) -> SampleFiles:
                 "version_no",
                 "starts_new_version",
                 "stated_date",
+                "language",
             ]
         )
         for site, recs in plans:
@@ -161,6 +162,7 @@ def write_sample(out_dir: Path, seed: int = 7) -> SampleFiles:
                         v.no if v else "",
                         str(r.starts_new_version).lower(),
                         v.stated.isoformat() if v else "",
+                        v.language if v else "",
                     ]
                 )
 

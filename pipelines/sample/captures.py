@@ -51,7 +51,7 @@ def plan_site(site: Site, rng: random.Random) -> list[Record]:
             site,
             layout,
             t.year,
-            "Privacy Policy",
+            v.title,
             policy_body(site, v, layout),
             privacy_path(j),
             declare_charset=not cp1252,

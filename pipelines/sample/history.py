@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from pipelines.sample.library import sections
-from pipelines.sample.model import LAST_VERSION_DAY, Site, Slot, Version
+from pipelines.sample.model import LAST_VERSION_DAY, Para, Site, Slot, Version
 
 # The days GDPR and CCPA took effect.
 _GDPR, _CCPA = date(2018, 5, 25), date(2020, 1, 1)
@@ -73,35 +73,57 @@ def _version_dates(site: Site, rng: random.Random) -> list[date]:
 
 
 def make_versions(site: Site, rng: random.Random) -> list[Version]:
-    """Build each version from the sections active at its date; each revision also rewords 1-2 sections."""
+    """Build each version from the sections active at its date; each revision also rewords 1-2 sections.
+
+    A site with a `translation` gets a version of its own on the translation's date: the policy of the day,
+    in the other language and otherwise unchanged; its later versions are in that language and reworded too.
+    """
     slots = sections()
     alt = {s.key: rng.randrange(len(s.alts)) for s in slots}
     heading = {s.key: rng.choice(s.headings) for s in slots}
+    tr = site.translation
+    days = _version_dates(site, rng)
+    if tr is not None:  # no other version within 150 days of the translation, which stands alone
+        days = sorted([d for d in days if d == days[0] or abs((d - tr.since).days) >= 150] + [tr.since])
     versions: list[Version] = []
-    for no, day in enumerate(_version_dates(site, rng), start=1):
+    for no, day in enumerate(days, start=1):
+        translated = tr is not None and day >= tr.since
+        words = {s.key: s for s in tr.slots} if tr is not None and translated else {}
         active = [s for s in slots if _applies(s, site, day)]
         revisable = [s for s in active if len(s.alts) > 1]
-        rewordings = rng.randint(1, 2) if versions else 0
+        rewordings = 0 if tr is not None and day == tr.since else rng.randint(1, 2) if versions else 0
         while True:
             for s in rng.sample(revisable, rewordings):
                 alt[s.key] = (alt[s.key] + rng.randrange(1, len(s.alts))) % len(s.alts)
-            blocks = tuple(
-                (
-                    fill(site, heading[s.key]) if heading[s.key] else None,
-                    s.level,
-                    tuple(
-                        replace(p, text=fill(site, p.text), items=tuple(fill(site, i) for i in p.items))
-                        for p in s.alts[alt[s.key]]
-                    ),
-                )
-                for s in active
-            )
+            blocks = tuple(_block(site, s, words.get(s.key), heading[s.key], alt[s.key]) for s in active)
             # Guarantees the text really changes even when no era boundary falls between versions.
             if not versions or blocks != versions[-1].blocks:
                 break
             rewordings = 1
-        versions.append(Version(no, day, site.date_phrase.format(_long_date(day)), blocks))
+        if translated:
+            assert tr is not None
+            stated = f"{day.day} {tr.months[day.month - 1]} {day.year}"
+            versions.append(Version(no, day, tr.date_phrase.format(stated), blocks, tr.language, tr.title))
+        else:
+            versions.append(Version(no, day, site.date_phrase.format(_long_date(day)), blocks))
     return versions
+
+
+def _block(
+    site: Site, slot: Slot, other: Slot | None, heading: str | None, alt: int
+) -> tuple[str | None, int, tuple[Para, ...]]:
+    """One section of a version as (heading, level, paragraphs): the site's heading and wording of `slot`, or,
+    in a translated version, those of its translation `other` at the same positions (modulo their number)."""
+    if other is not None:
+        heading = other.headings[slot.headings.index(heading) % len(other.headings)]
+        paras = other.alts[alt % len(other.alts)]
+    else:
+        paras = slot.alts[alt]
+    return (
+        fill(site, heading) if heading else None,
+        slot.level,
+        tuple(replace(p, text=fill(site, p.text), items=tuple(fill(site, i) for i in p.items)) for p in paras),
+    )
 
 
 def paragraphs(site: Site, v: Version) -> list[tuple[str | None, str, tuple[str, ...]]]:

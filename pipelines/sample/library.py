@@ -15,15 +15,27 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pipelines.sample.model import EXTRAS, FEATURES, FIRST_DAY, FOREVER, PLACEHOLDERS, PRACTICE_LABELS, Para, Site, Slot
+from pipelines.sample.model import (
+    EXTRAS,
+    FEATURES,
+    FIRST_DAY,
+    FOREVER,
+    PLACEHOLDERS,
+    PRACTICE_LABELS,
+    Para,
+    Site,
+    Slot,
+    Translation,
+)
 
 _HOST_LABEL = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SECTION_KEYS = {"key", "headings", "level", "since", "until", "needs", "wording"}
 _PARAGRAPH_KEYS = {"text", "practices", "items"}
 _SITE_KEYS = {
     "id", "name", "company", "start", "features", "policy_paths", "nav", "tagline", "address", "date_phrase",
-    "date_at_top", "smart_quotes", "extras",
+    "date_at_top", "smart_quotes", "extras", "translation",
 }  # fmt: skip
+_TRANSLATION_KEYS = {"language", "since", "sections", "title", "date_phrase", "months"}
 
 
 class SampleDataError(ValueError):
@@ -110,9 +122,10 @@ def load_sites(path: Path) -> tuple[Site, ...]:
         if "move" in extras and len(paths) < 2:
             raise SampleDataError(f"{path}: {where}: extras 'move' needs a second policy path to move to")
         nav = _strings(path, where, entry, "nav")
-        date_phrase = _get(path, where, entry, "date_phrase", str)
-        if [f for _, f, _, _ in string.Formatter().parse(date_phrase) if f is not None] != [""]:
-            raise SampleDataError(f"{path}: {where}: date_phrase must hold the date as one {{}}")
+        date_phrase = _date_phrase(path, where, _get(path, where, entry, "date_phrase", str))
+        translation = None
+        if "translation" in entry:
+            translation = _translation(path, f"{where} translation", _get(path, where, entry, "translation", dict))
         out.append(
             Site(
                 site_id,
@@ -128,11 +141,34 @@ def load_sites(path: Path) -> tuple[Site, ...]:
                 _get(path, where, entry, "date_at_top", bool, default=True),
                 _get(path, where, entry, "smart_quotes", bool, default=False),
                 tuple(extras),
+                translation,
             )
         )
     if not out:
         raise SampleDataError(f"{path}: no [[site]] entries")
     return tuple(out)
+
+
+def _date_phrase(path: Path, where: str, phrase: str) -> str:
+    if [f for _, f, _, _ in string.Formatter().parse(phrase) if f is not None] != [""]:
+        raise SampleDataError(f"{path}: {where}: date_phrase must hold the date as one {{}}")
+    return phrase
+
+
+def _translation(path: Path, where: str, entry: dict[str, Any]) -> Translation:
+    """A site's `translation` table: the language, from when, its sections file (beside this one) and words."""
+    _only(path, where, entry, _TRANSLATION_KEYS)
+    months = _strings(path, where, entry, "months")
+    if len(months) != 12:
+        raise SampleDataError(f"{path}: {where}: months must name the twelve months")
+    return Translation(
+        _get(path, where, entry, "language", str),
+        _get(path, where, entry, "since", date),
+        load_sections(path.parent / _get(path, where, entry, "sections", str)),
+        _get(path, where, entry, "title", str),
+        _date_phrase(path, where, _get(path, where, entry, "date_phrase", str)),
+        tuple(months),
+    )
 
 
 def _wording(path: Path, where: str, wording: Any) -> tuple[Para, ...]:
@@ -179,7 +215,7 @@ def _only(path: Path, where: str, table: dict[str, Any], keys: set[str]) -> None
 
 _MISSING = object()
 _KINDS = {str: "a string", int: "an integer", bool: "true or false", date: "a date (YYYY-MM-DD, unquoted)",
-          list: "an array"}  # fmt: skip
+          list: "an array", dict: "a table"}  # fmt: skip
 
 
 def _get(path: Path, where: str, table: dict[str, Any], key: str, kind: type, default: Any = _MISSING) -> Any:

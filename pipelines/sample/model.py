@@ -66,6 +66,19 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """A site's switch of its policy to another language: from version date ``since`` on, its sections read in
+    ``language`` (the wordings of ``slots``, by section key), titled ``title``, dated with ``date_phrase``."""
+
+    language: str
+    since: date
+    slots: tuple[Slot, ...]
+    title: str
+    date_phrase: str
+    months: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     """A fictional site; ``extras`` picks which awkward records it contributes."""
 
@@ -82,6 +95,7 @@ class Site:
     date_at_top: bool = True
     smart_quotes: bool = False
     extras: tuple[str, ...] = ()
+    translation: Translation | None = None
 
     @property
     def base(self) -> str:
@@ -97,6 +111,8 @@ class Version:
     stated: date
     date_line: str
     blocks: tuple[tuple[str | None, int, tuple[Para, ...]], ...]
+    language: str = "en"
+    title: str = "Privacy Policy"
 
 
 @dataclass

@@ -16,7 +16,8 @@ def _e(text: str) -> str:
 def policy_body(site: Site, v: Version, layout: int) -> str:
     """The policy text of a version as HTML, marked up the way the template of ``layout`` did it."""
     date_html = f'<p class="last-updated"><em>{_e(v.date_line)}</em></p>'
-    parts = ["<h1>Privacy Policy</h1>" if layout < 3 else '<h1 class="page-title">Privacy Policy</h1>']
+    title = _e(v.title)
+    parts = [f"<h1>{title}</h1>" if layout < 3 else f'<h1 class="page-title">{title}</h1>']
     if site.date_at_top:
         parts.append(date_html)
     for head, level, paras in v.blocks:
