@@ -243,7 +243,8 @@ def _extract(
                 key, read = known, seen[known]
             else:
                 page = _open(payload, content_type)
-                key = _key(page, content_type)
+                # a key computed before (`extraction_key` of these very bytes) is not computed again
+                key = known if known is not None else _key(page, content_type)
                 read = _read(page, key, seen)
             if isinstance(read, str):
                 error = f"not a text, HTML or PDF payload ({content_type or 'no type'})"
