@@ -12,8 +12,9 @@ import duckdb
 import pytest
 from synthetic import COLLECT, GDPR, HISTORY, policy
 
-from pipelines.warehouse.charts import MAX_SERIES, line_chart
-from pipelines.warehouse.prose import change_sentence, plain_text
+from pipelines.warehouse.charts import MAX_SERIES, line_chart, nice_ticks, small_multiples
+from pipelines.warehouse.dashboard import render
+from pipelines.warehouse.prose import change_sentence, display_name, plain_text
 from pipelines.warehouse.publish import publish, published_dir
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -106,7 +107,11 @@ def test_dashboard_renders_its_charts_in_headless_chromium(published: tuple[dict
     assert "Added: GDPR, User access, edit and deletion." in dom and "First version seen." in dom  # the GDPR rights
     excerpts = re.findall(r"<td class=\"excerpt\">(.*?)</td>", dom, re.S)
     assert excerpts and all("## " not in x and "](" not in x and not x.startswith("#") for x in excerpts)
-    assert any(x.startswith("Privacy Policy This privacy policy describes") for x in excerpts)
+    assert any(x.startswith("Privacy Policy. This privacy policy describes") for x in excerpts)
+    # practices under the heading of their kind, each share beside the number of sites it is a share of
+    assert "<h3>OPP-115 categories</h3>" in dom and "<h3>Regulations</h3>" in dom
+    notes = re.findall(r'class="note"[^>]*>(20\d\d): (\d+)%, (\d+) of (\d+) sites<', dom)
+    assert notes and all(int(n) <= int(of) and round(100 * int(n) / int(of)) == int(p) for _, p, n, of in notes)
 
 
 def test_plain_text_drops_markdown_marks() -> None:
@@ -114,7 +119,10 @@ def test_plain_text_drops_markdown_marks() -> None:
         "# Privacy Policy\n\n## 1. What we collect\n\n- **Your name** and [email](mailto:x@y.z)\n- `cookies`\n\n"
         "| a | b |\n|---|---|\n| c | d |"
     )
-    assert plain_text(md) == "Privacy Policy 1. What we collect Your name and email cookies a b c d"
+    assert plain_text(md) == "Privacy Policy. 1. What we collect. Your name and email. cookies. a b. c d"
+    # a paragraph's lines run together, a heading that asks keeps its mark, a word_with_underscores stays
+    md = "## Who we are\n\nWe are a\nshop.\n\n### What do_not_track means?\n\nSignals we _honour_ and"
+    assert plain_text(md) == "Who we are. We are a shop. What do_not_track means? Signals we honour and"
     long = plain_text("word " * 100, limit=20)
     assert long.endswith(" …") and len(long) <= 22 and "wor …" not in long
 
@@ -142,3 +150,44 @@ def test_a_chart_refuses_more_series_than_colours() -> None:
         line_chart(series, "too many")
     chart = line_chart(dict(list(series.items())[:MAX_SERIES]), "eight")
     assert chart.count("<polyline") == MAX_SERIES and chart.count('class="label"') == MAX_SERIES
+
+
+def test_axis_ticks_are_round_and_whole_for_counts() -> None:
+    assert nice_ticks(892) == [0, 250, 500, 750, 1000]
+    assert nice_ticks(13) == [0, 5, 10, 15]
+    assert nice_ticks(1.0) == [0, 0.25, 0.5, 0.75, 1.0]
+    assert nice_ticks(3, whole=True) == [0, 1, 2, 3] and nice_ticks(0) == [0, 0.25, 0.5, 0.75, 1.0]
+    for top in (0.3, 7, 41, 5000, 123456):
+        ticks = nice_ticks(top)
+        assert ticks[-1] >= top and len(ticks) <= 5 and ticks[-2] < top
+
+
+def test_a_small_multiple_cuts_a_long_title_and_keeps_it_whole_as_tooltip() -> None:
+    name = "Self-regulatory programmes (TRUSTe, NAI, DAA) and more words than fit"
+    html = small_multiples({name: [(2000.0, 0.5), (2001.0, 0.25)]}, 1.0, True, {name: "2001: 25%, 1 of 4 sites"})
+    shown = re.search(r'class="title small">(.*?)</text>', html).group(1)
+    assert shown.endswith("…") and len(shown) < len(name) and name.startswith(shown[:-1])
+    assert f"<title>{name}</title>" in html and ">2001: 25%, 1 of 4 sites<" in html
+
+
+def test_display_names_fall_back_to_the_raw_id() -> None:
+    names = {"do_not_track": "Do Not Track"}
+    assert display_name("do_not_track", names) == "Do Not Track"
+    assert display_name("brand_new_practice", names) == "brand_new_practice"
+
+
+def test_the_dashboard_renders_a_warehouse_without_language_columns(
+    published: tuple[dict, Path], tmp_path: Path
+) -> None:
+    """A warehouse built before versions carried a language still renders (language shown as unknown)."""
+    _, out = published
+    db = tmp_path / "old.duckdb"
+    db.write_bytes((out.parent / "w.duckdb").read_bytes())
+    con = duckdb.connect(str(db))
+    for view, drop in (("stg_policy_versions", "language"), ("stg_version_changes", "language_from, language_to")):
+        con.execute(f"create table old_{view} as select * exclude ({drop}) from {view}")
+        con.execute(f"drop view {view}")
+        con.execute(f"create view {view} as select * from old_{view}")
+    page = render(con)
+    assert "First version seen." in page and page.count('<svg class="timeline"') >= 2
+    assert "<td>an undetected language</td>" in page and "<td>English</td>" not in page

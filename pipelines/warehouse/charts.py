@@ -7,6 +7,7 @@ Every label is archived or derived text and goes through `e` (html.escape).
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -23,7 +24,28 @@ def e(value: object) -> str:
 
 
 def _fmt(y: float, pct: bool) -> str:
-    return f"{y:.0%}" if pct else f"{y:,.0f}" if abs(y) >= 10 else f"{y:.1f}"
+    return f"{y:.0%}" if pct else f"{y:,.0f}" if abs(y) >= 10 or y == int(y) else f"{y:.1f}"
+
+
+def nice_ticks(top: float, n: int = 4, whole: bool = False) -> list[float]:
+    """Round values from 0 up to at least `top` in at most `n` equal steps of 1, 2, 2.5 or 5 times a power of
+    ten (`whole`: steps of at least 1, for counts), so an axis reads 0, 250, 500, ... not 0, 223, 446, ..."""
+    top = top if top > 0 else 1
+    raw = top / n
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-9))
+    step = max(step, 1) if whole else step
+    if whole and step != int(step):
+        step = math.ceil(step)
+    k = math.ceil(top / step - 1e-9)
+    return [i * step for i in range(k + 1)]
+
+
+def _short(text: str, chars: int) -> str:
+    """`text` cut at a word to fit `chars`, with an ellipsis (the full text goes in the chart's tooltip)."""
+    if len(text) <= chars:
+        return text
+    return text[: chars - 1].rsplit(" ", 1)[0].rstrip(" ,(") + "…"
 
 
 def line_chart(
@@ -33,16 +55,25 @@ def line_chart(
     pct: bool = False,
     size: tuple[int, int] = (720, 280),
     x_range: tuple[float, float] | None = None,
+    note: str = "",
+    whole: bool = False,
 ) -> str:
     """An SVG line chart of {name: [(x, y), ...]} (at most MAX_SERIES), each line labelled at its end.
-    `x_range` fixes the x axis (small multiples share one)."""
+    `x_range` fixes the x axis (small multiples share one); `note` is a line under the title (a small
+    multiple's latest value and what it is a share of); `whole`: y counts things, its ticks are whole."""
     if len(series) > MAX_SERIES:
         raise ValueError(f"{len(series)} series in one chart: at most {MAX_SERIES} (use small_multiples)")
     w, h = size
     small = w < 400
-    left, right, top, bottom = (34, 12, 22, 22) if small else (52, 210, 28, 30)
+    left, right, top, bottom = (34, 12, 34 if note else 22, 22) if small else (52, 210, 28, 30)
     points = [p for pts in series.values() for p in pts]
-    head = f'<text x="{4 if small else left}" y="14" class="{"title small" if small else "title"}">{e(title)}</text>'
+    shown = _short(title, int((w - 8) / 6.3)) if small else title  # 11px bold
+    head = (
+        f"<title>{e(title)}</title>"
+        f'<text x="{4 if small else left}" y="14" class="{"title small" if small else "title"}">{e(shown)}</text>'
+    )
+    if note:
+        head += f'<text x="{4 if small else left}" y="27" class="note">{e(note)}</text>'
     svg = (
         f'<svg class="chart" role="img" aria-label="{e(title)}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         'xmlns="http://www.w3.org/2000/svg">'
@@ -51,8 +82,10 @@ def line_chart(
         return f'{svg}{head}<text x="{w / 2}" y="{h / 2}" class="tick" text-anchor="middle">no data</text></svg>'
     x0, x1 = x_range or (min(p[0] for p in points), max(p[0] for p in points))
     x1 = x1 if x1 > x0 else x0 + 1
-    top_y = y_max if y_max is not None else max(p[1] for p in points) or 1
-    top_y = top_y if top_y > 0 else 1
+    ticks_y = nice_ticks(y_max if y_max is not None else max(p[1] for p in points), whole=whole)
+    if y_max == 1.0 and pct:
+        ticks_y = [0, 0.25, 0.5, 0.75, 1.0]
+    top_y = ticks_y[-1]
 
     def sx(x: float) -> float:
         return left + (x - x0) / (x1 - x0) * (w - left - right)
@@ -62,8 +95,9 @@ def line_chart(
 
     parts = [svg, head]
     parts.append(f'<line x1="{left}" y1="{h - bottom}" x2="{w - right}" y2="{h - bottom}" class="axis"/>')
-    for i in range(0, 5, 2 if small else 1):
-        y = top_y * i / 4
+    for i, y in enumerate(ticks_y):
+        if small and i % 2 and y != top_y:
+            continue
         parts.append(f'<line x1="{left}" y1="{sy(y):.1f}" x2="{w - right}" y2="{sy(y):.1f}" class="grid"/>')
         parts.append(f'<text x="{left - 4}" y="{sy(y) + 4:.1f}" class="tick" text-anchor="end">{_fmt(y, pct)}</text>')
     ticks = 3 if small else 8
@@ -93,15 +127,27 @@ def line_chart(
     return "".join(parts)
 
 
-def small_multiples(series: Series, y_max: float | None = None, pct: bool = False) -> str:
-    """One small chart per series, on shared axes, in a grid: comparable at a glance, whatever their number."""
+def small_multiples(
+    series: Series, y_max: float | None = None, pct: bool = False, notes: Mapping[str, str] | None = None
+) -> str:
+    """One small chart per series, on shared axes, in a grid: comparable at a glance, whatever their number.
+    `notes` gives a series a line under its title (its latest value, of how many)."""
     if not series:
         return '<p class="empty">no data</p>'
+    notes = notes or {}
     xs = [p[0] for pts in series.values() for p in pts]
     x_range = (min(xs), max(xs)) if xs else None
     top = y_max if y_max is not None else max((p[1] for pts in series.values() for p in pts), default=1)
     cells = [
-        line_chart({name: pts}, name, y_max=top, pct=pct, size=(250, 130), x_range=x_range)
+        line_chart(
+            {name: pts},
+            name,
+            y_max=top,
+            pct=pct,
+            size=(250, 140 if notes else 130),
+            x_range=x_range,
+            note=notes.get(name, ""),
+        )  # fmt: skip
         for name, pts in series.items()
     ]
     return f'<div class="multiples">{"".join(cells)}</div>'

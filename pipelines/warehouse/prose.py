@@ -8,22 +8,49 @@ from collections.abc import Mapping, Sequence
 _MARKDOWN = [
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: their alt text
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links: their words
-    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),  # heading marks
-    (re.compile(r"^\s*[-*+]\s+", re.M), ""),  # bullets (a numbered item keeps its number, as rendered)
-    (re.compile(r"^\s*>\s?", re.M), ""),  # quotes
-    (re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$", re.M), ""),  # table rules
-    (re.compile(r"\s*\|\s*"), " "),  # table cells
-    (re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # emphasis, code
+    (re.compile(r"(?<!\w)(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?!\w)"), r"\2"),  # emphasis, not in_a_word
+    (re.compile(r"`([^`]*)`"), r"\1"),  # code
 ]
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+_BULLET = re.compile(r"^\s*[-*+]\s+")  # a numbered item keeps its number, as rendered
+_QUOTE = re.compile(r"^\s*>\s?")
+_TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
+_CELLS = re.compile(r"\s*\|\s*")
+_ENDS_SENTENCE = re.compile(r"[.!?:;,…»\"”)]$")
+
+
+def _blocks(markdown: str) -> list[str]:
+    """The text's blocks as a reader sees them: a heading, a list item or a table row each stands alone; the
+    lines of a paragraph run together."""
+    blocks: list[str] = []
+    paragraph: list[str] = []
+    for raw in markdown.splitlines():
+        if not raw.strip() or _TABLE_RULE.match(raw):
+            blocks.append(" ".join(paragraph))
+            paragraph = []
+            continue
+        line = _QUOTE.sub("", raw)
+        alone = _HEADING.match(line) or _BULLET.match(line) or line.lstrip().startswith("|")
+        line = _CELLS.sub(" ", _BULLET.sub("", _HEADING.sub("", line))).strip()
+        if alone:
+            blocks += [" ".join(paragraph), line]
+            paragraph = []
+        else:
+            paragraph.append(line)
+    blocks.append(" ".join(paragraph))
+    return [b for b in (" ".join(b.split()) for b in blocks) if b]
 
 
 def plain_text(markdown: str | None, limit: int = 280) -> str:
     """The first `limit` characters of a markdown text as a reader sees it: no heading, list, table, link or
-    emphasis marks, one line; cut at a word with an ellipsis."""
+    emphasis marks, one line, a full stop after a heading or item that has none (so a title does not run into
+    the sentence after it); cut at a word with an ellipsis."""
     text = markdown or ""
     for pattern, repl in _MARKDOWN:
         text = pattern.sub(repl, text)
-    text = " ".join(text.split())
+    blocks = _blocks(text)
+    # the last block may be cut short (an excerpt's start is read to a length): it gets no stop of its own
+    text = " ".join([*(b if _ENDS_SENTENCE.search(b) else b + "." for b in blocks[:-1]), *blocks[-1:]])
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + " …"
@@ -40,8 +67,14 @@ def language_name(code: str | None) -> str:
     return LANGUAGE_NAMES.get(code or "", code or "an undetected language")
 
 
+def display_name(practice: str, names: Mapping[str, str]) -> str:
+    """The name a reader sees for a practice id (or a tagger label), from the practices table's names; the
+    raw value where the table has none, so a new or renamed id still shows."""
+    return names.get(practice) or practice
+
+
 def _names(ids: Sequence[str], names: Mapping[str, str]) -> str:
-    return ", ".join(names.get(i, i) for i in ids)
+    return ", ".join(display_name(i, names) for i in ids)
 
 
 def change_sentence(change: Mapping[str, object], names: Mapping[str, str]) -> str:
