@@ -148,6 +148,7 @@ def render(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None)
     """The dashboard for a warehouse whose SQL models exist, as one HTML string."""
     generated_at = generated_at or datetime.now()
     names = dict(con.execute(PRACTICE_NAMES_SQL).fetchall())
+    stale_after = con.execute("select stale_after_months from stg_settings").fetchone()[0]
     prev = _query(con, PREVALENCE_SQL)
     covered = {r["year"]: (r["n_sites_covered"], r["n_sites_unread"]) for r in prev}
     counted = {
@@ -184,7 +185,7 @@ def render(con: duckdb.DuckDBPyConnection, generated_at: datetime | None = None)
 <th>changes</th><td>{n_changes}</td></tr></table>
 <h2>Practices over time</h2>
 <p>Share of sites whose policy in force on 31 December has each practice, one chart per practice on the same
-axes. A site counts in a year when its policy was captured within 18 months of the year's end (or after it),
+axes. A site counts in a year when its policy was captured within {stale_after} months of the year's end (or after it),
 and its language is one the tagger reads; the first chart says how many sites that is.</p>
 {line_chart(counted, "Sites counted in the shares, by year", whole=True)}
 {_prevalence_html(prev, names)}
