@@ -19,6 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from pipelines.sample.archive import SampleFiles, write_sample
 from pipelines.sample.library import sites
 from pipelines.sample.model import PRACTICE_LABELS
+from pipelines.text.decode import decode
 
 
 @dataclass
@@ -185,6 +186,14 @@ def test_windows1252_page_has_no_charset_and_is_not_utf8(records: list[Rec], tru
     text = rec.body.decode("cp1252")
     assert "é" in text and "\u201c" in text and "\u2019" in text
     assert int(rec.headers["WARC-Date"][:4]) <= 2007
+
+
+def test_the_pipeline_reads_the_windows1252_page_as_windows1252(
+    records: list[Rec], truth: list[dict[str, str]]
+) -> None:
+    """Charset detection alone reads this page (accents, smart quotes) as a DOS code page (cp852: "BÚlair")."""
+    (rec,) = [rec for rec, row in zip(records, truth, strict=True) if row["kind"] == "windows1252"]
+    assert decode(rec.body, rec.http["Content-Type"]) == rec.body.decode("cp1252")
 
 
 def test_markup_changes_keep_the_version(records: list[Rec], truth: list[dict[str, str]]) -> None:

@@ -165,6 +165,8 @@ def test_a_site_that_switches_language_shows_a_translation_not_lost_practices(bu
                 assert kind == "translated" and gained is None and lost is None
             else:
                 assert kind == "edited" and gained is not None
+        # and a French edit after it (Law 25): an edit between two French versions is read as one
+        assert any(r[1] != "en" and r[2] == "edited" for r in rows)
         ids = [r[0] for r in rows if r[2] == "translated"]
         lost = con.execute(
             "select count(*) from practice_changes where site_id = ? and change = 'lost' and version_no in "
@@ -175,4 +177,8 @@ def test_a_site_that_switches_language_shows_a_translation_not_lost_practices(bu
         # the rules tagger reads French: the translated versions have practices, not unknown ones
         french = con.execute("select practices from versions where site_id = ? and language = 'fr'", [site]).fetchall()
         assert french and all(p and "third_party_sharing" in p for (p,) in french)
+        # the same policy in French: the French cues find at least what the English ones found before the switch
+        tags = dict(con.execute("select version_no, practices from versions where site_id = ?", [site]).fetchall())
+        for n in ids:
+            assert set(tags[n - 1]) <= set(tags[n]), set(tags[n - 1]) - set(tags[n])
     con.close()

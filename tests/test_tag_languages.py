@@ -77,6 +77,11 @@ MARKER_CASES = [
         "Gemäß Art. 6 Abs. 1 lit. a DSGVO verarbeiten wir Ihre Daten.",
     ),
     ("children", "Nous ne collectons pas sciemment de données d'enfants.", "Wir erheben keine Daten von Kindern."),
+    (
+        "self_regulatory",
+        "Nous participons au programme de certification TRUSTe (aujourd'hui TrustArc).",
+        "Wir sind Mitglied der Network Advertising Initiative und beachten ihre Grundsätze.",
+    ),
 ]
 UNRELATED = {"fr": "Le tramway part toutes les dix minutes.", "de": "Die Straßenbahn fährt alle zehn Minuten."}
 

@@ -30,7 +30,7 @@ PRACTICE_LABELS = (
 )
 
 # What a site can have (a section `needs` one) and which awkward records it can contribute.
-FEATURES = ("us", "eu", "intl", "ads", "kids", "seal")
+FEATURES = ("us", "eu", "intl", "ads", "kids", "seal", "qc")
 EXTRAS = ("move", "home", "cp1252", "404", "revisit")
 # The placeholders section text may use; `history.fill` knows how to fill each.
 PLACEHOLDERS = ("company", "site", "domain", "email", "address")

@@ -51,9 +51,14 @@ def decode(payload: bytes, content_type: str | None = None) -> str:
         return payload.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(payload[:200_000]).best()
+    found = from_bytes(payload[:200_000])
+    best = found.best()
     if best is not None and best.encoding not in ("cp1252", "latin_1", "ascii") and best.coherence > 0.5:
-        return payload.decode(best.encoding, errors="replace")
+        # A DOS code page (cp852, cp850) can out-score windows-1252 on coherence alone for an English page with
+        # a few accents and smart quotes; windows-1252 still wins when it reads the bytes with no more mess.
+        rival = next((m for m in found if m.encoding == "cp1252"), None)
+        if rival is None or rival.chaos > best.chaos:
+            return payload.decode(best.encoding, errors="replace")
     return payload.decode("windows-1252", errors="replace")
 
 
