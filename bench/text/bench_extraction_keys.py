@@ -61,7 +61,7 @@ def _trafilatura_one_core(db: Path) -> tuple[float, int]:
 
 def measure(name: str, work: Path, inputs: list[Path], sources: Path | None = None) -> dict:
     """Cold build, no-op rerun and trafilatura alone over one corpus."""
-    db = work / name / "policy.duckdb"
+    db = work / name.replace("/", "-") / "policy.duckdb"
     cold_s, cold = _build(db, inputs, sources)
     rerun_s, rerun = _build(db, inputs, sources)
     trafilatura_s, payloads = _trafilatura_one_core(db)
@@ -100,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-keys-") as tmp:
         work = Path(tmp)
         if args.warc.exists():
-            rows.append(measure(args.warc.name.split(".")[0], work, [args.warc]))
+            # the folder names the corpus: shared archives are all called captures.warc.gz
+            name = f"{args.warc.resolve().parent.name}/{args.warc.name.split('.')[0]}"
+            rows.append(measure(name, work, [args.warc]))
         if args.sites:
             files = make_archive(work / "archive", args.sites, args.captures)
             rows.append(measure(f"generated-{args.sites}x{args.captures}", work, [files.warc_dir], files.sources))
