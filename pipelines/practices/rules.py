@@ -55,7 +55,6 @@ UNAMBIGUOUS_WEIGHT = 0.9  # a cue this specific ("Do Not Track signals") names i
 # at most MARGIN times the best category's. A segment where nothing reaches its threshold still gets its strongest
 # category when that score reaches FALLBACK_AT (nearly every policy segment carries some practice or Other).
 MARGIN = 5.0
-
 FALLBACK_AT = 0.3
 
 
@@ -202,12 +201,6 @@ def score_text(text: str, gated: bool = True, lang: str = "en") -> tuple[list[fl
 
     `gated=False` runs every cue regardless of triggers (slow; for checking that the gate loses nothing).
     """
-    scores, best = _scores(text, gated, lang)
-    return scores, [b[1] for b in best]
-
-
-def _scores(text: str, gated: bool, lang: str) -> tuple[list[float], list[tuple[float, str]]]:
-    """score_text's scores, and per category the strongest cue's (weight as counted, quote)."""
     lex = _LEXICONS[lang]
     lowered = text.lower()
     same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
@@ -229,7 +222,7 @@ def _scores(text: str, gated: bool, lang: str) -> tuple[list[float], list[tuple[
         miss[category] *= 1.0 - weight
         if weight > best[category][0]:
             best[category] = (weight, label)
-    return [1.0 - m for m in miss], best
+    return [1.0 - m for m in miss], [b[1] for b in best]
 
 
 def _short_cue(text: str) -> list[tuple[int, float, str]]:
@@ -246,17 +239,14 @@ def cue_language(language: str | None) -> str:
 def tag_text(text: str, gated: bool = True, lang: str = "en") -> list[Tag]:
     """Tags of one segment: the OPP-115 categories kept by the decoding above and every marker reaching FIRE_AT,
     each with its score and the strongest cue."""
-    scores, best_cues = _scores(text, gated, lang)
-    cues = [b[1] for b in best_cues]
+    scores, cues = score_text(text, gated, lang)
     n = len(OPP115_CATEGORIES)
     best = max(range(n), key=scores.__getitem__)
     # The margin encodes how OPP-115's annotators labelled English segments; French and German cues are not tuned
     # on segment labels, so every category reaching its threshold is kept.
     bound = (1.0 - scores[best]) * MARGIN + 1e-12 if lang == "en" else 1.0
     keep = [
-        scores[k] > 0
-        and scores[k] >= THRESHOLDS[c]
-        and (1.0 - scores[k] <= bound or best_cues[k][0] >= UNAMBIGUOUS_WEIGHT)
+        scores[k] > 0 and scores[k] >= THRESHOLDS[c] and 1.0 - scores[k] <= bound
         for k, c in enumerate(OPP115_CATEGORIES)
     ]
     if not any(keep) and scores[best] >= FALLBACK_AT:
