@@ -232,3 +232,59 @@ def test_referring_to_collected_information_is_not_a_collection_statement() -> N
     stated, _ = score_text("Please remember that we collect your e-mail address when you register.")
     assert "we collect" not in cues[first].lower()
     assert scores[first] < stated[first]
+
+
+# (category, a paragraph about another practice that ends with a statement of this one, the words the cue should
+# quote). Written for these tests: the statement forms the 0.6 cues read (a right the user has, the policy's own
+# change, information that outlives its deletion), not sentences of any OPP-115 policy.
+STATEMENT_CASES = [
+    (
+        "Policy Change",
+        "By using this site you accept the terms of this privacy policy. We reserve the right, at our discretion, "
+        "to modify portions of this policy at any time.",
+        "reserve the right",
+    ),
+    (
+        "User Access, Edit and Deletion",
+        "When you register we ask for your name, postal address and e-mail address so that we can send you the "
+        "newsletter you asked for. You can review or correct your account information at any time.",
+        "You can review or correct",
+    ),
+    (
+        "User Choice/Control",
+        "We share your e-mail address with the companies that deliver our newsletters on our behalf, and they may "
+        "not use it for anything else. You may opt out of these messages at any time.",
+        "You may opt out",
+    ),
+    (
+        "Data Retention",
+        "You can close your account from the settings page, and we will then remove your profile from the site. "
+        "Copies of your posts may remain in our backup systems for a limited time.",
+        "remain in our backup",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "text", "quote"), STATEMENT_CASES)
+def test_statement_late_in_a_paragraph_tags_its_category(category: str, text: str, quote: str) -> None:
+    tags = {t.category: t for t in tag_text(text)}
+    assert category in tags
+    assert tags[category].cue.startswith(quote)  # the evidence shown is the statement itself
+
+
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [
+        (
+            "Data Retention",
+            "Third-party cookies will stay on your device if you have not removed them in your browser.",
+        ),
+        ("Policy Change", "We reserve the right to refuse service to anyone who breaks the rules of our forums."),
+        (
+            "User Access, Edit and Deletion",
+            "You can change the font size of the text in your browser to read more easily.",
+        ),
+    ],
+)
+def test_statement_cues_need_their_object(category: str, text: str) -> None:
+    assert category not in {t.category for t in tag_text(text)}

@@ -8,12 +8,15 @@ dev first (into a temporary folder).
 
     uv run python bench/practices/eval_tagger.py --opp115 ../shared/data/opp115 [--model warehouse/tagger.joblib]
 
-`--rules-only` skips the trained tagger; `--dev` scores the rules tagger on the dev split instead (segment and
-policy level), for choices. Rule development looks at dev only: `--dev-errors CATEGORY` scores the rules tagger
-on the dev split and prints sampled false positives and false negatives of that category with the cue that
-fired; test is not read.
+`--rules-only` skips the trained tagger; `--split dev` (or `--dev`) scores the rules tagger on the dev split
+instead (segment and policy level), for choices. Rule development looks at dev only: `--dev-errors CATEGORY`
+scores the rules tagger on the dev split and prints sampled false positives and false negatives of that
+category with the cue that fired; `--policy-errors CATEGORY` prints, per dev policy the policy-level decision
+gets wrong, the segments behind it (a false positive's tagged segments and their cues, a false negative's gold
+segments and what they scored). Neither reads test.
 
     uv run python bench/practices/eval_tagger.py --opp115 ../shared/data/opp115 --dev-errors "Other"
+    uv run python bench/practices/eval_tagger.py --opp115 ../shared/data/opp115 --policy-errors "Data Retention"
 """
 
 from __future__ import annotations
@@ -131,13 +134,40 @@ def dev_errors(segments: list[Segment], y: np.ndarray, category: str, n: int = 1
             print("    " + texts[i][:300])
 
 
+def policy_errors(segments: list[Segment], y: np.ndarray, category: str) -> None:
+    """The rules tagger on dev, policy level: per policy wrongly said to address `category` (or not to), the
+    segments that made the decision, each with its score for the category and the strongest cue."""
+    tagger = RulesTagger()
+    texts = [s.text for s in segments]
+    pred, _ = _predict(tagger, texts)
+    policy_table("rules", segments, y, pred, split="dev")
+    k = OPP115_CATEGORIES.index(category)
+    by_policy: dict[int, list[int]] = {}
+    for i, s in enumerate(segments):
+        by_policy.setdefault(s.uid, []).append(i)
+    for uid, idx in sorted(by_policy.items()):
+        gold, found = bool(y[idx, k].any()), bool(pred[idx, k].any())
+        if gold == found:
+            continue
+        kind = "false positive" if found else "false negative"
+        shown = [i for i in idx if (pred[i, k] if found else y[i, k])]
+        print(f"\n-- {kind}: policy {uid} ({len(idx)} segments)")
+        for i in shown:
+            scores, cues = score_text(texts[i])
+            labels = ", ".join(sorted(segments[i].labels)) or "-"
+            print(f"[{uid}:{segments[i].index}] score {scores[k]:.2f} cue {cues[k]!r} gold {labels}")
+            print("    " + texts[i][:400])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--opp115", required=True, help="OPP-115-format folder")
     ap.add_argument("--model", help="a model saved by train-tagger (default: fit one on dev now)")
     ap.add_argument("--dev-errors", metavar="CATEGORY", choices=OPP115_CATEGORIES, help="rules error analysis on dev")
     ap.add_argument("--rules-only", action="store_true", help="score the rules tagger only (no trained tagger)")
-    ap.add_argument("--dev", action="store_true", help="score the rules tagger on the dev split (for choices)")
+    ap.add_argument("--policy-errors", metavar="CATEGORY", choices=OPP115_CATEGORIES, help="policy errors on dev")
+    ap.add_argument("--dev", action="store_true", help="the same as --split dev")
+    ap.add_argument("--split", choices=("dev", "test"), default="test", help="dev: the rules tagger on dev only")
     args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -147,7 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         dev = segments_of(policies, "dev")
         dev_errors(dev, label_matrix(dev).astype(bool), args.dev_errors)
         return 0
-    if args.dev:
+    if args.policy_errors:
+        dev = segments_of(policies, "dev")
+        policy_errors(dev, label_matrix(dev).astype(bool), args.policy_errors)
+        return 0
+    if args.dev or args.split == "dev":
         dev = segments_of(policies, "dev")
         y = label_matrix(dev)
         pred, rate = _predict(RulesTagger(), [s.text for s in dev])
