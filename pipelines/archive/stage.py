@@ -25,7 +25,7 @@ from pipelines.archive.ingest import stage_warc
 from pipelines.archive.sources import Sources, shard_of
 from pipelines.archive.store import RawStore
 from pipelines.archive.warc import DIGEST_MISMATCH, TRUNCATED, expand_paths
-from pipelines.runtime.pool import PARALLEL_MIN_DOCS, Pool, call, pool_or_local
+from pipelines.runtime.pool import PARALLEL_MIN_DOCS, Pool, call, pool_or_local, warm
 from pipelines.runtime.shards import N_SHARDS, in_shards
 from pipelines.runtime.staging import staging_dir
 from pipelines.warehouse import tables
@@ -107,6 +107,12 @@ def _require_usable(con: duckdb.DuckDBPyConnection) -> None:
     raise NothingUsable(f"no capture has a usable payload ({counts})")
 
 
+# WARC bytes from which documents will go to the pool: ~35 kB an archived page compressed, so about the
+# PARALLEL_MIN_DOCS pages below which the documents stage works in this process instead.
+WARM_POOL_BYTES = 2_000_000
+WORKER_MODULES = ("pipelines.text.extract",)  # what the documents stage's workers load first
+
+
 def _load_warc_captures(
     con: duckdb.DuckDBPyConnection,
     store: RawStore,
@@ -121,6 +127,8 @@ def _load_warc_captures(
     done = tables.stage_fingerprints(con, "captures")
     if all(done.get(s) == fingerprint for s in shards):
         return {"captures": 0, "payloads_stored": 0, "skipped_unmatched": 0, "unchanged": 1}
+    if pool is None and sum(f.stat().st_size for f in files) >= WARM_POOL_BYTES:
+        warm(WORKER_MODULES)  # the workers start while this process reads the files
     with staging_dir(con, "captures") as stage_dir, pool_or_local(pool, len(files) * PARALLEL_MIN_DOCS // 2) as p:
         jobs = [
             (

@@ -6,6 +6,7 @@ Workers only compute and stage Parquet; the build's own process stays the one wr
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
 import threading
 import time
@@ -85,6 +86,21 @@ def _local_pool() -> Pool:
         pool = _LOCAL_POOLS[os.getpid()] = Pool(executor, workers)
         atexit.register(executor.shutdown, wait=True, cancel_futures=True)
     return pool
+
+
+def warm(modules: Iterable[str]) -> None:
+    """Start this machine's pool now, without waiting: each worker imports `modules` and calls their
+    `warm_up()`. A stage that is about to keep the build's process busy a while (reading WARC files) calls
+    this, so that spawning the workers and loading their libraries and models (~1 s each) happen meanwhile
+    instead of in front of the first per-document stage."""
+    pool = _local_pool()
+    for _ in range(pool.slots):
+        pool.executor.submit(_warm_up, tuple(modules))
+
+
+def _warm_up(modules: tuple[str, ...]) -> None:
+    for name in modules:
+        getattr(importlib.import_module(name), "warm_up", lambda: None)()
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -8,6 +8,7 @@ and parse time (where a timer can be armed); any failure becomes a status, never
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import signal
@@ -30,6 +31,7 @@ from pipelines.text.pdf import pdf_title, pdf_to_text
 
 EXTRACTOR_VERSION = "0.4.3"  # 0.4.3: an undeclared page windows-1252 reads with no more mess is windows-1252
 
+DESCRIBED_TEXTS = 256  # texts a process keeps the description of (a few MB)
 PARSE_SECONDS = 20.0  # wall-clock budget of one extraction, enforced where a timer can be armed
 
 
@@ -183,13 +185,22 @@ class _Read:
 
 
 def _described(text: str, title: str, root: lxml.html.HtmlElement | None, headers: str = "") -> _Read:
+    doc = _document(text, title)
+    return _Read(doc, root if doc.status != "empty" else None, headers)
+
+
+@functools.lru_cache(maxsize=DESCRIBED_TEXTS)
+def _document(text: str, title: str) -> Document:
+    """The document of a text and title, less its stated date. Cached: pages of different extraction keys
+    mostly differ in chrome that extraction drops (a class name, a banner), so their texts come out the same,
+    and describing one (language, page type, readability) costs a quarter of its extraction."""
     words = len(text.split())
     if words == 0:
-        return _Read(Document(status="empty", title=title, error="no main text found"), None)
+        return Document(status="empty", title=title, error="no main text found")
     lang = language(text)
     kind = page_type(text, title, lang)
     grade = fk_grade(text)
-    doc = Document(
+    return Document(
         status="ok" if kind.is_policy else "not_policy",
         text=text,
         title=title,
@@ -201,7 +212,6 @@ def _described(text: str, title: str, root: lxml.html.HtmlElement | None, header
         fk_grade=round(grade, 2) if grade is not None else None,
         text_sha256=text_hash(text),
     )
-    return _Read(doc, root, headers)
 
 
 def extract(
@@ -262,6 +272,12 @@ def _extract(
         return replace(read.doc, extraction_key=key)
     dated = {"stated_date": sd.value.isoformat(), "stated_date_confidence": sd.confidence}
     return replace(read.doc, extraction_key=key, **dated)
+
+
+def warm_up() -> None:
+    """Load what the first extraction would (the language and page-type models, the syllable dictionary), as
+    a pool worker does before its first batch (`runtime.pool.warm`)."""
+    extract(b"<html><body><p>Privacy policy</p></body></html>", "text/html")
 
 
 def dated_like(doc: Document, captured_at: datetime | None) -> Document | None:

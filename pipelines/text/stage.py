@@ -111,7 +111,14 @@ def extract_documents(
         if reuse:
             _key_todo(con, store, p, n)
             reused, policies = _copy_known(con)
-            todo_table(con, "SELECT c0, c1, c2, c3 FROM _todo ORDER BY c3 NULLS LAST, c2, c0", [])
+            # a key's payloads together, keys in the order of their first payload (site by site, in time): the
+            # captures of one page then reach one worker close together, which reads a text it saw once only
+            todo_table(
+                con,
+                "SELECT c0, c1, c2, c3 FROM (SELECT *, min(_i) OVER (PARTITION BY coalesce(c3, c0)) AS _k FROM _todo)"
+                " ORDER BY _k, c2, c0",
+                [],
+            )
             # progress counts keys: a batch holds EXTRACT_BATCH keys, however many payloads share them
             n = con.execute("SELECT count(DISTINCT c3) + count(*) FILTER (c3 IS NULL) FROM _todo").fetchone()[0]
         batches = key_batches(con, EXTRACT_BATCH) if reuse else todo_batches(con, EXTRACT_BATCH)
