@@ -64,3 +64,16 @@ def test_diff_versions_reports_practices_and_stated_dates() -> None:
     assert r["practices_gained"] == ["Third Party Sharing"] and r["practices_lost"] == []
     assert (r["stated_date_from"], r["stated_date_to"]) == ("2018-12-01", "2019-08-15")
     assert 0 < r["similarity"] < 1
+
+
+def test_text_similarity_counts_words_in_common_in_order():
+    from pipelines.history.changes import text_similarity
+
+    a = "We collect your email address."
+    assert text_similarity(a, a) == 1.0
+    assert text_similarity(a, "WE  collect\nyour email address.") == 1.0  # case and spacing do not count
+    # the 5 words kept, 6 added: 2 * 5 / (5 + 11)
+    assert text_similarity(a, a + " We never sell it to anyone.") == round(10 / 16, 4)
+    # two unrelated sentences share letters, not words
+    assert text_similarity("cookies track visits", "children under thirteen") == 0.0
+    assert text_similarity("", a) == 0.0

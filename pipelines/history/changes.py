@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 from rapidfuzz.process import cdist
 
 from pipelines.text.normalize import normalize
@@ -50,6 +51,13 @@ def diff_segments(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[int, 
     return len(rest_new) - modified, len(rest_old) - modified, modified, len(same_id) + moved
 
 
+def text_similarity(a: str, b: str) -> float:
+    """0-1 share of the two texts' words that they have in common, in order (Indel similarity over normalized
+    words, to 4 places). Over words, not characters: two unrelated policies share most of their letters and
+    read as ~50% alike by characters (~20% by words), and it costs an eighth."""
+    return round(Indel.normalized_similarity(normalize(a).split(), normalize(b).split()), 4)
+
+
 def _reads(language: object, languages: Collection[str]) -> bool:
     """Whether a tagger reading `languages` reads a text in `language` (an undetected language is read: the
     tags are all there is to go by)."""
@@ -88,9 +96,7 @@ def diff_versions(
                         "to_version_id": v.version_id,
                         "changed_after": prev.last_captured_at,
                         "valid_from": v.valid_from,
-                        "similarity": round(
-                            fuzz.ratio(normalize(texts.get(a, "")), normalize(texts.get(b, ""))) / 100, 4
-                        ),
+                        "similarity": text_similarity(texts.get(a, ""), texts.get(b, "")),
                         "segments_added": added,
                         "segments_removed": removed,
                         "segments_modified": modified,

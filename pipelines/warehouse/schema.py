@@ -235,7 +235,7 @@ VERSION_CHANGES = _t(
         "first capture of the later version: the change lies in (changed_after, valid_from]",
         "changed_before",
     ),
-    ("similarity", "DOUBLE", "0-1 text similarity of the two versions"),
+    ("similarity", "DOUBLE", "0-1 share of words the versions have in common, in order (`changes.text_similarity`)"),
     ("segments_added", "INTEGER", "segments only in the later version"),
     ("segments_removed", "INTEGER", "segments only in the earlier version"),
     ("segments_modified", "INTEGER", "segments matched fuzzily with edited text"),
