@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 
 PARALLEL_MIN_DOCS = 64  # below this a process pool costs more than it saves
+TASKS_PER_SLOT = 8  # a stage's tasks per worker, at least: its last task then leaves the others idle briefly
 
 
 @dataclass
@@ -124,6 +125,14 @@ def pool_or_local(pool: Pool | None, n_items: int = PARALLEL_MIN_DOCS) -> Iterat
     else:
         with compute_pool() as p:
             yield p
+
+
+def task_size(n: int, slots: int, most: int, least: int = 1) -> int:
+    """Items per task for a stage of `n` items on `slots` workers: `most` on a big stage, smaller on a small one,
+    so that each worker gets TASKS_PER_SLOT tasks (never below `least`, where scheduling would outweigh them).
+    Eight tasks of 32 pages, two workers: the one still reading the last task's pages holds the stage for
+    seconds."""
+    return max(least, min(most, -(-n // (slots * TASKS_PER_SLOT))))
 
 
 def call(job: tuple) -> object:

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.archive.store import RawStore
-from pipelines.runtime.pool import Pool, call, pool_or_local
+from pipelines.runtime.pool import Pool, call, pool_or_local, task_size
 from pipelines.runtime.shards import in_shards
 from pipelines.runtime.staging import (
     staging_dir,
@@ -29,6 +29,7 @@ from pipelines.warehouse import tables
 from pipelines.warehouse.schema import TABLES
 
 # Items per staged batch: big enough that a task outweighs its scheduling, small enough to bound memory.
+# (at most; smaller on a small stage, `task_size`)
 EXTRACT_BATCH = 32  # distinct extraction keys
 KEY_BATCH = 256  # payloads whose extraction key a task computes
 COPY_PAGE = 500  # documents copied from a known extraction key per insert
@@ -119,14 +120,15 @@ def extract_documents(
                 " ORDER BY _k, c2, c0",
                 [],
             )
-            # progress counts keys: a batch holds EXTRACT_BATCH keys, however many payloads share them
+            # progress counts keys: a batch holds `size` keys, however many payloads share them
             n = con.execute("SELECT count(DISTINCT c3) + count(*) FILTER (c3 IS NULL) FROM _todo").fetchone()[0]
-        batches = key_batches(con, EXTRACT_BATCH) if reuse else todo_batches(con, EXTRACT_BATCH)
+        size = task_size(n, p.slots, EXTRACT_BATCH, 4)
+        batches = key_batches(con, size) if reuse else todo_batches(con, size)
         jobs = (
             (_extract_batch, str(store.root), str(stage_dir / f"{i:08d}.parquet"), batch, reuse)
             for i, batch in enumerate(batches)
         )
-        done = stream_to_table(con, p, jobs, "documents", (n, EXTRACT_BATCH))
+        done = stream_to_table(con, p, jobs, "documents", (n, size))
     return {
         "extracted": sum(d["rows"] for d in done),  # documents made by extraction (the rest copied)
         "reused": reused,
@@ -138,8 +140,9 @@ def extract_documents(
 def _key_todo(con: duckdb.DuckDBPyConnection, store: RawStore, pool: Pool, n: int) -> None:
     """Fill in _todo's extraction keys (c3), computed by the pool's workers from the raw store."""
     con.execute("CREATE OR REPLACE TEMP TABLE _keys (payload_sha256 VARCHAR, extraction_key VARCHAR)")
-    jobs = ((_key_batch, str(store.root), batch) for batch in todo_batches(con, KEY_BATCH))
-    for d in with_progress(pool.run(call, jobs), "extraction keys", n, KEY_BATCH):
+    size = task_size(n, pool.slots, KEY_BATCH, 32)
+    jobs = ((_key_batch, str(store.root), batch) for batch in todo_batches(con, size))
+    for d in with_progress(pool.run(call, jobs), "extraction keys", n, size):
         keys = pd.DataFrame(d["keys"], columns=["payload_sha256", "extraction_key"])  # noqa: F841 (read by SQL)
         con.execute("INSERT INTO _keys SELECT * FROM keys")
     todo_table(
@@ -198,8 +201,9 @@ def _copy_known(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 
 
 def key_batches(con: duckdb.DuckDBPyConnection, keys: int) -> Iterator[list[tuple]]:
-    """_todo (payload, content type, first capture, extraction key; ordered by key) in batches of at most `keys`
-    distinct keys, a key's payloads together so that its page is read once; a payload without a key is a key."""
+    """_todo (payload, content type, first capture, extraction key; a key's rows next to each other) in batches
+    of at most `keys` distinct keys, a key's payloads in one batch so that its page is read once; a payload
+    without a key is a key."""
     batch: list[tuple] = []
     distinct, last = 0, None
     for rows in todo_batches(con, 1000):
