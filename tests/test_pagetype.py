@@ -111,3 +111,43 @@ def test_the_mislabel_list_names_files_and_reasons() -> None:
 
     wrong = mislabelled()
     assert wrong and all(f.startswith(("texts/", "pages/")) and why for f, why in wrong.items())
+
+
+@pytest.mark.parametrize("name", sorted(__import__("legal_pages").PAGES))
+def test_german_and_french_legal_pages_as_served_and_as_text(name: str) -> None:
+    from legal_pages import PAGES, html_page
+
+    language, _, _, expected = PAGES[name]
+    doc = extract(html_page(name), "text/html")
+    assert doc.language == language
+    assert doc.page_type == expected and doc.is_policy == (expected == "privacy_policy")
+    assert page_type(doc.text, "", doc.language).type == expected  # the text alone, as an OTA markdown file
+
+
+@pytest.mark.parametrize(
+    ("title", "heading", "kind"),
+    [
+        ("AGB | Shop", "Allgemeine Geschäftsbedingungen", "terms"),
+        ("", "Impressum", "imprint"),
+        ("Mentions légales", "Éditeur du site", "imprint"),
+        ("Site", "Conditions générales d'utilisation", "terms"),
+        ("", "Amazon Silk FAQs", "faq"),
+        ("Cookies", "Politique de gestion des cookies", "cookies"),
+        ("Impressum und Datenschutz", "Impressum", None),  # names privacy: left to the model
+        ("Legal", "Legal Notice", None),  # an imprint heading, then the policy's own heading
+        ("Shop", "Datenschutzerklärung", None),
+    ],
+)
+def test_what_a_page_names_itself(title: str, heading: str, kind: str | None) -> None:
+    from pipelines.text.pagenames import named_otherwise
+
+    second = "## Privacy Policy\n\ntext\n" if heading == "Legal Notice" else "## Section\n\ntext\n"
+    assert named_otherwise(f"# {heading}\n\ntext\n\n{second}", title) == kind
+
+
+def test_a_page_named_as_terms_with_a_policy_body_is_not_a_policy() -> None:
+    # the body of a German privacy policy under a page that calls itself the terms: the name wins
+    assert page_type(DE_POLICY, "Datenschutz", "de").type == "privacy_policy"
+    body = DE_POLICY.replace("# Datenschutzerklärung", "# Nutzungsbedingungen").replace("Diese Datenschutz", "Der Text")
+    kind = page_type(body, "Nutzungsbedingungen | Beispiel", "de")
+    assert kind.type != "privacy_policy" and not kind.is_policy

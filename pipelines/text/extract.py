@@ -29,7 +29,7 @@ from pipelines.text.page_dates import document_date, header_text, needs_page
 from pipelines.text.pagetype import page_type
 from pipelines.text.pdf import pdf_title, pdf_to_text
 
-EXTRACTOR_VERSION = "0.4.3"  # 0.4.3: an undeclared page windows-1252 reads with no more mess is windows-1252
+EXTRACTOR_VERSION = "0.4.4"  # 0.4.4: a page whose own name says terms / FAQ / imprint (and not privacy) is no policy
 
 DESCRIBED_TEXTS = 256  # texts a process keeps the description of (a few MB)
 PARSE_SECONDS = 20.0  # wall-clock budget of one extraction, enforced where a timer can be armed

@@ -58,10 +58,10 @@ _NAMES: dict[str, str] = {
 # --- what the text says it is, and the vocabulary of each kind of page (whole text) ----------------------------
 _BODY: dict[str, str] = {
     "self_policy": r"\bthis (?:online |global )?(?:privacy |data protection |data )?(?:policy|statement|notice)\b|"
-    r"(?:cette|la présente|notre) (?:politique|déclaration|charte|notice)|"
+    r"(?:cette|la présente) (?:politique|déclaration|charte|notice)|"
     r"diese[rnm]? (?:Datenschutz\w*|Erklärung|Richtlinie|Hinweise)",
-    "self_privacy": r"\b(?:this|our) (?:online )?privacy (?:policy|notice|statement)|"
-    r"(?:cette|la présente|notre) politique de (?:confidentialité|protection des données)|"
+    "self_privacy": r"\bthis (?:online )?privacy (?:policy|notice|statement)|"
+    r"(?:cette|la présente) politique de (?:confidentialité|protection des données)|"
     r"diese[rnm]? Datenschutz(?:erklärung|hinweise|richtlinie|information)",
     "self_terms": r"\bthese (?:terms|conditions)\b|\bthis (?:agreement|contract|license)\b|\bthe terms of use\b|"
     r"(?:ces|les présentes) (?:conditions|CGU|CGV)|(?:ce|le présent) contrat|"

@@ -7,6 +7,9 @@ says it is, the vocabulary of contracts, rules, imprints, processors and cookies
 pages, and shipped as a JSON file of weights (`data/page_type_model.json`): readable, diffable, and loaded
 without unpickling anything. Where the ambiguous types go and why: docs/page-types.md.
 
+The model's `privacy_policy` is vetoed when the page's own name (title, first heading) says it is another
+legal page and names privacy nowhere (`pagenames`): what a page calls itself does not change with its sections.
+
 Only `privacy_policy` pages are policies: `is_policy` (and so versions and marts) counts them alone.
 """
 
@@ -19,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from pipelines.text.pagecues import CUE_NAMES, cues
+from pipelines.text.pagenames import named_otherwise
 
 PRIVACY_POLICY = "privacy_policy"
 COOKIE_NOTICE = "cookie_notice"
@@ -128,4 +132,8 @@ def page_type(text: str, title: str = "", language: str | None = None, model: Mo
     score = probs[PRIVACY_POLICY]
     if not built_for(text, language):
         return PageType(UNKNOWN, score)
-    return PageType(max(probs, key=probs.__getitem__), score)
+    best = max(probs, key=probs.__getitem__)
+    if best == PRIVACY_POLICY and named_otherwise(text, title):
+        # a terms page, FAQ or imprint with a privacy section reads like a policy; it does not call itself one
+        best = max((t for t in probs if t != PRIVACY_POLICY), key=probs.__getitem__)
+    return PageType(best, score)
