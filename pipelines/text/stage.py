@@ -28,8 +28,8 @@ from pipelines.text.segment import segment_markdown
 from pipelines.warehouse import tables
 from pipelines.warehouse.schema import TABLES
 
-# Items per staged batch: big enough that a task outweighs its scheduling, small enough to bound memory.
-# (at most; smaller on a small stage, `task_size`)
+# Items per staged batch, at most (a small stage's are smaller, `task_size`): big enough that a task outweighs
+# its scheduling, small enough to bound memory.
 EXTRACT_BATCH = 32  # distinct extraction keys
 KEY_BATCH = 256  # payloads whose extraction key a task computes
 COPY_PAGE = 500  # documents copied from a known extraction key per insert
