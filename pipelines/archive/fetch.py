@@ -219,7 +219,8 @@ class _Fetcher:
 
     def show_progress(self, final: bool = False) -> None:
         """One progress line for a terminal: how many of the site's captures are done, and how."""
-        done, total = sum(self.states.values()), max(self.total, sum(self.states.values()))
+        done = sum(self.states.values())
+        total = max(self.total, done)
         progress.show(
             self.site_id,
             f"{self.site_id}: fetched {done:,}/{total:,} ({self.states['reused']:,} reused, "

@@ -108,6 +108,7 @@ _SECTIONS: dict[str, str] = {
 _HEADING_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s*(.+?)\s*#*|\*\*([^*]{3,120})\*\*)\s*$", re.M)
 _UNDERLINED = re.compile(r"^([^\n]{3,120})\n[=-]{3,}\s*$", re.M)
 MAX_HEADINGS = 300  # a page's sections, not its every bold line
+HEADINGS_READ = 20_000  # characters of a text read for its first headings (what it calls itself)
 
 _HEAD = {name: re.compile(p, re.I) for name, p in _NAMES.items()}
 _SECTION_RE = {name: re.compile(p, re.I) for name, p in _SECTIONS.items()}
@@ -135,7 +136,7 @@ def title_of(text: str, title: str = "") -> str:
     heading: a page titled "Terms and Conditions" that opens with a short privacy section is a terms page."""
     if title.strip():
         return title
-    return "".join(headings(text[:20_000])[:1])
+    return "".join(first_headings(text, 1))
 
 
 def _first_name(head: str) -> str:
@@ -153,6 +154,11 @@ def headings(text: str) -> list[str]:
     found = [(m.start(), m.group(1) or m.group(2)) for m in _HEADING_LINE.finditer(text)]
     found += [(m.start(), m.group(1)) for m in _UNDERLINED.finditer(text)]
     return [h.strip() for _, h in sorted(found)[:MAX_HEADINGS]]
+
+
+def first_headings(text: str, n: int) -> list[str]:
+    """The first `n` section headings of a markdown text, read in its first HEADINGS_READ characters."""
+    return headings(text[:HEADINGS_READ])[:n]
 
 
 def _log(n: float, cap: float = 4.0) -> float:

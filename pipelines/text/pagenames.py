@@ -13,18 +13,20 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from pipelines.text.pagecues import headings
+from pipelines.text.pagecues import first_headings
 
 NAMES_FILE = Path(__file__).parent / "data" / "page_names.toml"
-HEADINGS_READ = 20_000  # characters of the text read for its first headings
 
 
 @cache
 def _names() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
     with NAMES_FILE.open("rb") as fh:
         raw = tomllib.load(fh)
-    join = lambda patterns: re.compile("|".join(f"(?:{p})" for p in patterns), re.I)  # noqa: E731
-    return join(raw["privacy"]), {kind: join(patterns) for kind, patterns in raw["other"].items()}
+    return _any_of(raw["privacy"]), {kind: _any_of(patterns) for kind, patterns in raw["other"].items()}
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
 
 
 def named_otherwise(text: str, title: str = "") -> str | None:
@@ -33,7 +35,7 @@ def named_otherwise(text: str, title: str = "") -> str | None:
     headings is never named otherwise: "Terms & Privacy", "Impressum und Datenschutz", or an imprint heading
     followed by the policy's own heading are left to the model."""
     privacy, others = _names()
-    first = headings(text[:HEADINGS_READ])[:2]
+    first = first_headings(text, 2)
     if privacy.search(title) or any(privacy.search(h) for h in first):
         return None
     name = title + "\n" + "".join(first[:1])
