@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import trafilatura
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -24,6 +25,7 @@ from pipelines.practices.rules import RulesTagger
 from pipelines.practices.stage import tag_segments
 from pipelines.runtime.shards import N_SHARDS
 from pipelines.text.extract import extract, extraction_key
+from pipelines.text.keys import DATA_READ
 from pipelines.text.stage import extract_documents, segment_documents
 from pipelines.warehouse import tables
 
@@ -45,6 +47,7 @@ def _chrome(html: str, i: int) -> str:
         f"<script nonce='n{i}'>var token='{i * 7919}';</script><!-- served {i} -->"
         f"<iframe src='https://tracker.example/{i}' name='f{i}'></iframe>"
         f'<span data-cf-beacon=\'{{"rayId":"{i:08x}"}}\'></span>'
+        f"<form><input type='hidden' name='csrf' value='{i * 104729:x}'></form>"
     )
     html = re.sub(r"(?i)<body([^>]*)>", lambda m: f"<body{m.group(1)}>{extra}", html, count=1)
     return re.sub(r"""(?i)href=(["'])[^"']*\1""", f'href="https://example.org/{i}"', html)
@@ -122,6 +125,22 @@ def test_a_key_is_blind_to_chrome_and_sees_the_text() -> None:
     assert extraction_key(page.replace("<p>", "<p class='modal'>").encode(), "text/html") != key  # read by rules
     assert extraction_key(page.replace("Privacy<", "Terms<").encode(), "text/html") != key  # the title
     assert extract(page.encode(), "text/html").extraction_key == key
+    button = page.replace("</p>", "</p><form><input type='submit' value='Accept'></form>")
+    assert extraction_key(button.replace("Accept", "Refuse").encode()) != extraction_key(button.encode())
+    # trafilatura's `re:test(@id|@class, ...)` reads the first of the two in source order
+    ordered = page.replace("<p>", "<p id='main' class='comments'>")
+    assert extraction_key(ordered.replace("id='main' class='comments'", "class='comments' id='main'").encode()) != (
+        extraction_key(ordered.encode())
+    )
+
+
+def test_the_data_attributes_trafilatura_reads_are_in_the_key() -> None:
+    """Every `data-*` attribute trafilatura's source names is kept in the key (but `data-src`, an image's source,
+    read only with images, which extraction leaves out)."""
+    source = Path(trafilatura.__file__).parent
+    named = {m for f in source.glob("*.py") for m in re.findall(r"""[@"']((?:data-)[a-z0-9_-]+)""", f.read_text())}
+    assert named, "no data-* attribute found in trafilatura's source: the pattern is stale"
+    assert named - {"data-src"} <= DATA_READ
 
 
 def test_a_second_run_copies_a_known_key_and_dates_it_for_its_own_capture(tmp_path: Path) -> None:

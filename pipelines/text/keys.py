@@ -5,10 +5,11 @@ The key is taken over the parsed tree extraction itself reads (`markdown.load_pa
 (trafilatura without metadata, our walk, the prompt and dialog rules, the classifier, the date fallback) looks
 at: comments; the inside of scripts and styles (but JSON-LD, which trafilatura's fallback reads); the `<head>`
 (but its title, given apart, and JSON-LD); the values of URL attributes, whose presence alone is read (links
-are not part of the text); `data-*` attributes but those trafilatura reads; and the attributes of elements every
-reader discards whole (scripts, iframes, media, `meta`, `link`) but those the dialog rule reads. Archived
-captures of one page differ mostly there: nonces and tokens, cache stamps, tracking iframes and beacons, the
-addresses Cloudflare re-encodes in each `href`.
+are not part of the text); `data-*` attributes but those trafilatura reads; the value of an input that is not a
+button (a form's token); and the attributes of elements every reader discards whole (scripts, iframes, media,
+`meta`, `link`) but those the dialog rule reads. Archived captures of one page differ mostly there: nonces and
+tokens, cache stamps, tracking iframes and beacons, form tokens, the addresses Cloudflare re-encodes in each
+`href`.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ _DISCARDED = frozenset(
 )
 _DISCARDED_READ = ("class", "role", "aria-modal", "type")  # the dialog rule; `type` tells JSON-LD
 # data-* attributes are a page's own script state (trackers' beacons, lazy-load flags); these are the ones
-# trafilatura reads (tests/test_keys.py checks the list against its source), and our readers read none.
+# trafilatura reads (tests/test_extraction_keys.py checks the list against its source), and our readers read none.
 DATA_READ = frozenset({"data-component", "data-testid", "data-lp-replacement-content", "data-preloaded"})
-KEY_VERSION = "tree-1"  # part of every key: a key of another definition never matches
+# An input's value is read only as a button's label (prompts); others hold form state, such as a session's token.
+_LABELLED_INPUTS = ("button", "submit")
+_UNREAD_VALUE = ("value",)
+KEY_VERSION = "tree-2"  # part of every key: a key of another definition never matches
 _UNSET = "\x00"
 
 
@@ -65,11 +69,13 @@ def tree_key(root: lxml.html.HtmlElement, title: str) -> bytes:
 def _attributes(el: lxml.html.HtmlElement, tag: str) -> list[str]:
     if tag in _DISCARDED:
         return [f"{a}={el.get(a)}" for a in _DISCARDED_READ if el.get(a) is not None]
-    return sorted(
-        a if a in _URL_ATTRS else f"{a}={v}"
+    # In source order: trafilatura's `re:test(@id|@class, ...)` reads whichever of the two comes first.
+    unread = _UNREAD_VALUE if tag == "input" and (el.get("type") or "").lower() not in _LABELLED_INPUTS else ()
+    return [
+        a if a in _URL_ATTRS or a in unread else f"{a}={v}"
         for a, v in el.attrib.items()
         if not a.startswith("data-") or a in DATA_READ
-    )
+    ]
 
 
 # The key of a page that does not parse: its text less the inside of scripts, styles and comments (linear time).

@@ -223,27 +223,78 @@ def key_batches(con: duckdb.DuckDBPyConnection, keys: int) -> Iterator[list[tupl
 def segment_documents(
     con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: Pool | None = None
 ) -> dict[str, int]:
-    """Segment every policy document of these shards that has no segments yet."""
+    """Segment every policy document of these shards that has no segments yet.
+
+    Segments are a function of the text alone, and an archive holds one text under many payloads: each text is
+    segmented once (on the pool), and every other document with that text gets a copy of its rows, in SQL.
+    """
     where, params = in_shards(shards)
-    n = todo_table(
-        con,
+    con.execute(
         f"""
-        SELECT d.rowid, d.payload_sha256
+        CREATE OR REPLACE TEMP TABLE _unsegmented AS
+        SELECT d.rowid AS r, d.payload_sha256, coalesce(d.text_sha256, d.payload_sha256) AS text_key
         FROM documents d
         WHERE d.extractor_version = ? AND d.is_policy
           AND d.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
           AND NOT EXISTS (SELECT 1 FROM segments s WHERE s.payload_sha256 = d.payload_sha256
                           AND s.extractor_version = d.extractor_version)
-        ORDER BY d.rowid
         """,
         [EXTRACTOR_VERSION, *params],
     )
-    if not n:
-        return {"documents": 0, "segments": 0}
-    with staging_dir(con, "segments") as stage_dir, pool_or_local(pool, n) as p:
-        jobs = (
-            (_segment_batch, str(stage_dir / f"{i:08d}.parquet"), batch)
-            for i, batch in enumerate(with_texts(con, "documents", SEGMENT_BATCH, EXTRACTOR_VERSION))
-        )
-        done = stream_to_table(con, p, jobs, "segments", (n, SEGMENT_BATCH))
-    return {"documents": n, "segments": sum(d["rows"] for d in done)}
+    documents = con.execute("SELECT count(*) FROM _unsegmented").fetchone()[0]
+    if not documents:
+        con.execute("DROP TABLE _unsegmented")
+        return {"documents": 0, "segments": 0, "texts_segmented": 0}
+    # one document of each text that no segmented document has yet
+    n = todo_table(
+        con,
+        f"""
+        SELECT min(r), arg_min(payload_sha256, r) FROM _unsegmented
+        WHERE text_key NOT IN (SELECT text_key FROM ({_SEGMENTED_TEXTS}))
+        GROUP BY text_key ORDER BY 1
+        """,
+        [EXTRACTOR_VERSION, EXTRACTOR_VERSION],
+    )
+    made = 0
+    if n:
+        with staging_dir(con, "segments") as stage_dir, pool_or_local(pool, n) as p:
+            jobs = (
+                (_segment_batch, str(stage_dir / f"{i:08d}.parquet"), batch)
+                for i, batch in enumerate(with_texts(con, "documents", SEGMENT_BATCH, EXTRACTOR_VERSION))
+            )
+            made = sum(d["rows"] for d in stream_to_table(con, p, jobs, "segments", (n, SEGMENT_BATCH)))
+    copied = _copy_segments(con)
+    con.execute("DROP TABLE _unsegmented")
+    return {"documents": documents, "segments": made + copied, "texts_segmented": n}
+
+
+# Texts (a document's text hash, or its payload's when it has none) of documents that have segments, and one
+# such document of each: the one whose rows the others copy.
+_SEGMENTED_TEXTS = """
+    SELECT coalesce(d.text_sha256, d.payload_sha256) AS text_key, min(d.payload_sha256) AS source
+    FROM documents d
+    WHERE d.extractor_version = ?
+      AND coalesce(d.text_sha256, d.payload_sha256) IN (SELECT text_key FROM _unsegmented)
+      AND EXISTS (SELECT 1 FROM segments s WHERE s.payload_sha256 = d.payload_sha256 AND s.extractor_version = ?)
+    GROUP BY 1
+"""
+
+
+def _copy_segments(con: duckdb.DuckDBPyConnection) -> int:
+    """Give each document of _unsegmented still without segments a copy of the rows of a segmented document
+    with its text; the number of rows copied."""
+    cols = TABLES["segments"].column_names
+    copied = ", ".join("u.payload_sha256" if c == "payload_sha256" else f"s.{c}" for c in cols)
+    with tables.transaction(con):
+        return con.execute(
+            f"""
+            INSERT INTO segments ({", ".join(cols)})
+            SELECT {copied}
+            FROM _unsegmented u
+            JOIN ({_SEGMENTED_TEXTS}) k USING (text_key)
+            JOIN segments s ON s.payload_sha256 = k.source AND s.extractor_version = ?
+            WHERE NOT EXISTS (SELECT 1 FROM segments t WHERE t.payload_sha256 = u.payload_sha256
+                              AND t.extractor_version = ?)
+            """,
+            [EXTRACTOR_VERSION, EXTRACTOR_VERSION, EXTRACTOR_VERSION, EXTRACTOR_VERSION],
+        ).fetchone()[0]
