@@ -306,3 +306,14 @@ def test_statement_late_in_a_paragraph_tags_its_category(category: str, text: st
 )
 def test_statement_cues_need_their_object(category: str, text: str) -> None:
     assert category not in {t.category for t in tag_text(text)}
+
+
+def test_denied_choice_is_not_a_statement_of_one() -> None:
+    """ "You may not opt out" names the practice's vocabulary but grants no choice: the user-statement cue, which
+    stands for a granted control, does not quote it, so it scores below the granted form."""
+    k = OPP115_CATEGORIES.index("User Choice/Control")
+    granted = score_text("You may opt out of messages about your account and your orders.")
+    denied = score_text("You may not opt out of messages about your account and your orders.")
+    assert granted[1][k] == "You may opt out"
+    assert "may not" not in denied[1][k]
+    assert denied[0][k] < granted[0][k]
