@@ -8,7 +8,7 @@ import json
 import pytest
 
 from pipelines import cli
-from pipelines.practices.rules import RulesTagger, tag_text
+from pipelines.practices.rules import FALLBACK_AT, NO_PRACTICE_CUE, RulesTagger, score_text, tag_text
 from pipelines.practices.taggers import load_tagger
 from pipelines.practices.vocabulary import MARKERS, OPP115_CATEGORIES
 
@@ -114,7 +114,25 @@ def test_opp115_categories_fire(text: str, category: str) -> None:
 
 
 def test_unrelated_text_gets_no_practice() -> None:
-    assert tag_text("The weather in Lisbon was mild and the trams ran on time.") == []
+    """No practice cue: the segment is Other (OPP-115's 'practice not covered'), and the tag says why."""
+    tags = tag_text("The weather in Lisbon was mild and the trams ran on time.")
+    assert [(t.category, t.cue) for t in tags] == [("Other", NO_PRACTICE_CUE)]
+    assert tags[0].score == 1.0  # no practice has any evidence
+
+
+def test_no_cue_other_is_less_sure_when_a_practice_was_suggested() -> None:
+    """A practice cue too weak to tag (a bare "20 years") lowers the no-cue Other score by its own score."""
+    text = "Our office in Lisbon opened its doors to visitors 20 years ago."
+    weak = score_text(text)[0][OPP115_CATEGORIES.index("Data Retention")]
+    assert 0 < weak < FALLBACK_AT
+    tags = tag_text(text)
+    assert [(t.category, t.cue) for t in tags] == [("Other", NO_PRACTICE_CUE)]
+    assert tags[0].score == pytest.approx(1.0 - weak, abs=1e-3)
+
+
+def test_french_and_german_segments_without_cues_get_no_tag() -> None:
+    """The no-cue Other reads OPP-115's English labelling; other languages keep only what their cues say."""
+    assert tag_text("Il faisait beau à Lisbonne et les trams étaient à l'heure.", lang="fr") == []
 
 
 def test_default_tagger_is_rules() -> None:
@@ -134,7 +152,7 @@ def test_tag_cli_json_lines(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
     assert [o["id"] for o in out] == [1, "b"]
     assert "cookies" in out[0]["categories"]
     assert set(out[0]["scores"]) == set(out[0]["categories"])
-    assert out[1]["categories"] == []
+    assert out[1]["categories"] == ["Other"]  # no practice cue
 
 
 def test_tag_cli_rejects_bad_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -288,3 +306,14 @@ def test_statement_late_in_a_paragraph_tags_its_category(category: str, text: st
 )
 def test_statement_cues_need_their_object(category: str, text: str) -> None:
     assert category not in {t.category for t in tag_text(text)}
+
+
+def test_denied_choice_is_not_a_statement_of_one() -> None:
+    """ "You may not opt out" names the practice's vocabulary but grants no choice: the user-statement cue, which
+    stands for a granted control, does not quote it, so it scores below the granted form."""
+    k = OPP115_CATEGORIES.index("User Choice/Control")
+    granted = score_text("You may opt out of messages about your account and your orders.")
+    denied = score_text("You may not opt out of messages about your account and your orders.")
+    assert granted[1][k] == "You may opt out"
+    assert "may not" not in denied[1][k]
+    assert denied[0][k] < granted[0][k]

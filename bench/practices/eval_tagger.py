@@ -69,15 +69,19 @@ def _table(
     name: str, y: np.ndarray, pred: np.ndarray, rate: tuple[float, float], extra: str = "", split: str = "test"
 ) -> dict[str, float]:
     print(f"\n== {name} tagger on {split} ({len(y)} segments) {extra}")
-    print(f"{'category':40s} {'prec':>6s} {'rec':>6s} {'F1':>6s} {'gold':>5s}")
+    # fp and fn are what each category costs the micro figure; err% is its share of all of them.
+    print(f"{'category':40s} {'prec':>6s} {'rec':>6s} {'F1':>6s} {'gold':>5s} {'fp':>5s} {'fn':>5s} {'err%':>5s}")
     f1s = []
+    errors = max(int((y != pred).sum()), 1)
     for k, c in enumerate(OPP115_CATEGORIES):
         tp = int((y[:, k] & pred[:, k]).sum())
+        fp, fn = int(pred[:, k].sum()) - tp, int(y[:, k].sum()) - tp
         p = tp / max(pred[:, k].sum(), 1)
         r = tp / max(y[:, k].sum(), 1)
         f = 2 * p * r / (p + r) if p + r else 0.0
         f1s.append(f)
-        print(f"{c:40s} {p:6.3f} {r:6.3f} {f:6.3f} {int(y[:, k].sum()):5d}")
+        share = 100 * (fp + fn) / errors
+        print(f"{c:40s} {p:6.3f} {r:6.3f} {f:6.3f} {int(y[:, k].sum()):5d} {fp:5d} {fn:5d} {share:5.1f}")
     tp = int((y & pred).sum())
     mp, mr = tp / max(pred.sum(), 1), tp / max(y.sum(), 1)
     micro = 2 * mp * mr / (mp + mr) if mp + mr else 0.0

@@ -18,7 +18,7 @@ import re2
 from pipelines.practices.tags import Tag
 from pipelines.practices.vocabulary import LANGUAGES, OPP115_CATEGORIES, THRESHOLDS, VOCABULARY
 
-RULES_VERSION = "0.6.0"
+RULES_VERSION = "0.7.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
@@ -54,8 +54,12 @@ UNAMBIGUOUS_WEIGHT = 0.9  # a cue this specific ("Do Not Track signals") names i
 # category is kept only when its evidence is comparable to the strongest one: its miss probability (1 - score) is
 # at most MARGIN times the best category's. A segment where nothing reaches its threshold still gets its strongest
 # category when that score reaches FALLBACK_AT (nearly every policy segment carries some practice or Other).
+# An English segment left with no tag at all is Other: OPP-115 files what no practice covers (an anecdote, a
+# medical-records procedure, a disclaimer) under Other, and on dev most untagged segments are Other. Its score
+# is the evidence against every practice, 1 - the strongest practice score.
 MARGIN = 5.0
 FALLBACK_AT = 0.3
+NO_PRACTICE_CUE = "(no practice cue)"
 
 
 def _needs_case(rx: str) -> bool:
@@ -251,6 +255,10 @@ def tag_text(text: str, gated: bool = True, lang: str = "en") -> list[Tag]:
     ]
     if not any(keep) and scores[best] >= FALLBACK_AT:
         keep[best] = True
+    if not any(keep) and lang == "en":
+        keep[_OTHER] = True
+        if not cues[_OTHER]:
+            scores[_OTHER], cues[_OTHER] = 1.0 - scores[best], NO_PRACTICE_CUE
     keep += [s > 0 and s >= FIRE_AT for s in scores[n:]]
     return [Tag(c, round(scores[k], 3), cues[k][:80]) for k, c in enumerate(_CATEGORIES) if keep[k]]
 
