@@ -2,11 +2,11 @@
 
 A policy the Wayback Machine captures hundreds of times rarely comes back byte-identical: each capture carries
 new script nonces and inline state, cache-busting query strings, a form token, a "served at" comment. This
-writes, for every HTML response of a WARC, the capture itself and `copies - 1` recaptures an hour apart that
-differ from it only in that way (fresh values each time); other responses are copied once, and records of
-other types (requests, revisits, metadata) are left out. What a reader
-of the page sees is unchanged, so every recapture should give its capture's document: a benchmark of what a
-build costs per capture when most captures repeat a text.
+writes, for every HTML response of a WARC, `copies` recaptures of it that differ from it only in that way
+(fresh values each time, the first at the capture's own time); other responses are copied once, and records of
+other types (requests, revisits, metadata) are left out. What a reader of the page sees is unchanged, so every
+recapture should give its capture's document: a benchmark of what a build costs per capture when most captures
+repeat a text.
 
     uv run python -m bench.archive.recut ../shared/data/ota-dating/captures.warc.gz /tmp/recut.warc.gz --copies 5
 """
@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -50,9 +51,29 @@ def recapture(body: bytes, rng: random.Random, when: datetime) -> bytes:
     return body[:end] + state + body[end:] if end >= 0 else body
 
 
+def _capture_times(src: Path) -> dict[str, list[datetime]]:
+    """Each URI's capture times in the archive, in order."""
+    times: dict[str, list[datetime]] = {}
+    with src.open("rb") as f:
+        for record in ArchiveIterator(f):
+            if record.rec_type == "response":
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                times.setdefault(uri, []).append(_when(record))
+    return {uri: sorted(t) for uri, t in times.items()}
+
+
+def _when(record: ArcWarcRecord) -> datetime:
+    return datetime.strptime(record.rec_headers.get_header("WARC-Date")[:19], "%Y-%m-%dT%H:%M:%S")
+
+
 def recut(src: Path, out: Path, copies: int = 5, seed: int = 1) -> tuple[int, int]:
-    """Write `out` from `src` with `copies` captures of each HTML response; (records read, records written)."""
+    """Write `out` from `src` with `copies` captures of each HTML response; (records read, records written).
+
+    The copies of a capture fall between it and the URI's next capture (an hour apart at most), so the order of
+    the texts a URI served is the archive's.
+    """
     rng = random.Random(seed)
+    times = _capture_times(src)
     read = written = 0
     with src.open("rb") as f, out.open("wb") as sink:
         writer = WARCWriter(sink, gzip=True)
@@ -61,16 +82,18 @@ def recut(src: Path, out: Path, copies: int = 5, seed: int = 1) -> tuple[int, in
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             body = record.content_stream().read()
-            ctype = (record.http_headers.get_header("Content-Type") or "") if record.http_headers else ""
-            html = "html" in ctype.lower()
-            first = datetime.strptime(record.rec_headers.get_header("WARC-Date")[:19], "%Y-%m-%dT%H:%M:%S")
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            first = _when(record)
+            later = [t for t in times[uri] if t > first]
+            step = min(timedelta(hours=1), (later[0] - first) / (copies + 1)) if later else timedelta(hours=1)
+            html = "html" in (record.http_headers.get_header("Content-Type") or "").lower()
             for i in range(copies if html else 1):
-                when = first + timedelta(hours=i)
-                payload = body if i == 0 else recapture(body, rng, when)
+                when = first + i * step
+                payload = recapture(body, rng, when) if html else body
                 headers = [(k, v) for k, v in record.http_headers.headers if k.lower() != "content-length"]
                 http = StatusAndHeaders(record.http_headers.statusline, headers, protocol=record.http_headers.protocol)
                 rec = writer.create_warc_record(
-                    record.rec_headers.get_header("WARC-Target-URI"),
+                    uri,
                     "response",
                     payload=io.BytesIO(payload),
                     length=len(payload),
