@@ -85,3 +85,15 @@ def test_documents_sharing_a_text_get_its_segments_segmented_once(tmp_path: Path
         assert _stored(con) == _expected(con)
         assert first["segments"] + second["segments"] == len(_expected(con))
         assert segment_documents(con, [0])["documents"] == 0
+
+
+def test_texts_equal_once_normalized_are_segmented_apart(tmp_path: Path) -> None:
+    """`text_sha256` is over normalized text: a bold heading and a plain one hash alike and segment apart."""
+    plain = TEXTS[0]
+    bold = plain.replace("We collect", "We **collect**")
+    assert text_hash(bold) == text_hash(plain)
+    assert segment_markdown(bold) != segment_markdown(plain)
+    with tables.connect(tmp_path / "policy.duckdb") as con:
+        _load(con, [("p1", plain), ("p2", plain), ("b1", bold), ("b2", bold)])
+        assert segment_documents(con, [0])["texts_segmented"] == 2
+        assert _stored(con) == _expected(con)

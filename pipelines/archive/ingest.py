@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -75,6 +77,36 @@ def _site_lookup(sources: Sources | None) -> Callable[[str], str | None]:
     return lambda url: index.get(url_key(url))
 
 
+WRITERS = 2  # threads compressing and writing payloads while the file is read: zlib and the disk release the GIL
+IN_FLIGHT = 16  # payloads handed to the writers and not yet written: what reading holds beyond the current record
+
+
+@contextmanager
+def _storing(store: RawStore) -> Iterator[Callable[[bytes, str], bool]]:
+    """A `put(payload, sha256)` that stores a payload not stored yet in the background (True when it does):
+    compressing payloads costs more than reading the archive, so the writers run beside the reader. Every
+    payload is written when the block ends; a failed write raises there, or at a later put."""
+    handed: set[str] = set()
+    pending: set[Future] = set()
+
+    def put(payload: bytes, sha: str) -> bool:
+        nonlocal pending
+        if sha in handed or store.has(sha):
+            return False
+        handed.add(sha)
+        if len(pending) >= IN_FLIGHT:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in done:
+                f.result()
+        pending.add(writers.submit(store.put, payload, False, sha))
+        return True
+
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="payload-writer") as writers:
+        yield put
+        for f in pending:
+            f.result()
+
+
 def stage_warc(
     path: Path | str,
     store_root: Path | str,
@@ -98,35 +130,35 @@ def stage_warc(
     report = ReadReport()
     stats = {"skipped_unmatched": 0, "stored": 0}
     rows: list[dict] = []
-    for ord_, (cap, payload) in enumerate(read_records(Path(path), report=report)):
-        site_id = site_for(cap.url)
-        if site_id is None:
-            stats["skipped_unmatched"] += 1
-            continue
-        shard = shard_of(site_id, n_shards)
-        if shard not in wanted:
-            continue
-        sha = None
-        if payload is not None and cap.record_type != "revisit":
-            sha = sha256(payload)
-            if not store.has(sha):
-                store.put(payload, sync=False, digest=sha)
-                stats["stored"] += 1
-        status = (
-            cap.fetch_status
-            if cap.fetch_status != "ok" or cap.record_type == "revisit"
-            else fetch_status_for(cap.status_code, cap.record_type, sha is not None)
-        )
-        row = replace(cap, site_id=site_id, shard=shard, payload_sha256=sha, fetch_status=status).row()
-        rows.append(
-            {
-                **row,
-                "file_no": file_no,
-                "ord": ord_,
-                "n_bytes": len(payload) if sha else None,
-                "content_type": cap.content_type,
-            }
-        )
+    with _storing(store) as put:
+        for ord_, (cap, payload) in enumerate(read_records(Path(path), report=report)):
+            site_id = site_for(cap.url)
+            if site_id is None:
+                stats["skipped_unmatched"] += 1
+                continue
+            shard = shard_of(site_id, n_shards)
+            if shard not in wanted:
+                continue
+            sha = None
+            if payload is not None and cap.record_type != "revisit":
+                sha = sha256(payload)
+                if put(payload, sha):
+                    stats["stored"] += 1
+            status = (
+                cap.fetch_status
+                if cap.fetch_status != "ok" or cap.record_type == "revisit"
+                else fetch_status_for(cap.status_code, cap.record_type, sha is not None)
+            )
+            row = replace(cap, site_id=site_id, shard=shard, payload_sha256=sha, fetch_status=status).row()
+            rows.append(
+                {
+                    **row,
+                    "file_no": file_no,
+                    "ord": ord_,
+                    "n_bytes": len(payload) if sha else None,
+                    "content_type": cap.content_type,
+                }
+            )
     if stats["stored"]:
         store.flush()  # the payloads are durable before the staged rows that point at them exist
     table = pa.Table.from_pylist(rows, schema=_staged_schema())

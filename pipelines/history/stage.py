@@ -128,7 +128,7 @@ def _version_jobs(con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _shard AS
            SELECT c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date, d.word_count,
-                  d.language, d.rowid AS _r, d.text_sha256 AS _t
+                  d.language, d.rowid AS _r, sha256(coalesce(d.text, '')) AS _t
            FROM captures c JOIN documents d USING (payload_sha256)
            WHERE c.shard = ? AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
            ORDER BY c.site_id""",
@@ -140,9 +140,8 @@ def _version_jobs(con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[
 
 
 def _texts_by_hash(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.Series:
-    """The text of each row of `df` (its document's rowid `_r`, payload and text hash `_t`), each distinct text
-    read once: an archive holds one text under many payloads."""
-    df = df.assign(_t=df["_t"].fillna("payload:" + df["payload_sha256"]))
+    """The text of each row of `df` (its document's rowid `_r`, payload and the digest of its text `_t`), each
+    distinct text read once: an archive holds one text under many payloads."""
     one = df.drop_duplicates("_t")
     texts = texts_at(con, "documents", zip(one["_r"], one["payload_sha256"], strict=True), EXTRACTOR_VERSION)
     by_hash = dict(zip(one["_t"], one["payload_sha256"].map(texts), strict=True))

@@ -16,6 +16,7 @@ date after the capture cannot be a stated date of that capture and is rejected.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ EDGE_CHARS = 1500
 EDGE_SHARE = 0.1
 BODY_PENALTY = 0.15  # a cue in the body is more often an aside ("we updated our systems on ...") than the date
 CLOSING_CHARS = 300  # a date alone on a line this close to the end is the policy's sign-off
+STATED_TEXTS = 256  # texts whose stated dates are kept for their next capture
 CLOSING_WEIGHT = 0.6
 # Only the end: a date alone on a line at the top of a page is more often a "today's date" widget.
 _CLOSING_LINE = re.compile(r"^[\s*_>#]*(?P<date>[^\n]{6,40}?)[\s*_.]*$", re.M)
@@ -152,7 +154,7 @@ def _first_date(window: str) -> re.Match[str] | None:
     return None
 
 
-def _cued(text: str, limit: date | None) -> Iterator[StatedDate]:
+def _cued(text: str) -> Iterator[StatedDate]:
     for cue in (c for start, end in _near_years(text) for c in _CUE.finditer(text, start, end)):
         i = next(i for i in range(len(CUES) + 1) if cue.group(f"c{i}"))
         edge = _at_edge(text, cue.start())
@@ -163,7 +165,7 @@ def _cued(text: str, limit: date | None) -> Iterator[StatedDate]:
         if m is None:
             continue
         d = _to_date(m)
-        if d is None or (limit and d > limit) or _about_other_document(text, cue.start(), cue.end() + m.end()):
+        if d is None or _about_other_document(text, cue.start(), cue.end() + m.end()):
             continue
         weight = TITLE_WEIGHT if i == _TITLE else CUES[i][1]
         day_known = bool(m.groupdict().get("day") or m.groupdict().get("a"))
@@ -173,13 +175,13 @@ def _cued(text: str, limit: date | None) -> Iterator[StatedDate]:
         yield StatedDate(d, round(conf, 2), " ".join(cue.group(0).split()).strip(":-–—*_() "), day_known)
 
 
-def _closing(text: str, limit: date | None) -> Iterator[StatedDate]:
+def _closing(text: str) -> Iterator[StatedDate]:
     tail_start = max(len(text) - CLOSING_CHARS, 0)
     for line in _CLOSING_LINE.finditer(text, tail_start):
         raw = line.group("date")
         m = next((m for p in _DATE_PATTERNS if (m := p.fullmatch(raw))), None)
         d = _to_date(m) if m else None
-        if m is None or d is None or (limit and d > limit) or _CLOCK.match(text, line.end("date")):
+        if m is None or d is None or _CLOCK.match(text, line.end("date")):
             continue
         day_known = bool(m.groupdict().get("day") or m.groupdict().get("a"))
         yield StatedDate(d, round(CLOSING_WEIGHT - 0.1 * (not day_known), 2), "closing line", day_known)
@@ -193,6 +195,12 @@ def stated_date(text: str, captured_at: datetime | None = None) -> StatedDate | 
     when the cue is in the body rather than near the top or bottom.
     """
     limit = captured_at.date() if captured_at else None
-    text = text[:400_000]
-    found = [*_cued(text, limit), *_closing(text, limit)]
+    found = (s for s in _candidates(text[:400_000]) if limit is None or s.value <= limit)
     return max(found, key=lambda s: (s.confidence, s.value), default=None)
+
+
+@functools.lru_cache(maxsize=STATED_TEXTS)
+def _candidates(text: str) -> tuple[StatedDate, ...]:
+    """Every date the text states, each capture time then keeping those before it: the captures of one text
+    (hundreds, in a Wayback history) read it once."""
+    return (*_cued(text), *_closing(text))

@@ -232,7 +232,7 @@ def segment_documents(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _unsegmented AS
-        SELECT d.rowid AS r, d.payload_sha256, coalesce(d.text_sha256, d.payload_sha256) AS text_key
+        SELECT d.rowid AS r, d.payload_sha256, d.text_sha256, sha256(coalesce(d.text, '')) AS text_key
         FROM documents d
         WHERE d.extractor_version = ? AND d.is_policy
           AND d.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
@@ -268,15 +268,16 @@ def segment_documents(
     return {"documents": documents, "segments": made + copied, "texts_segmented": n}
 
 
-# Texts (a document's text hash, or its payload's when it has none) of documents that have segments, and one
-# such document of each: the one whose rows the others copy.
+# Texts of documents that have segments, and one such document of each: the one whose rows the others copy. The
+# key is the text's own digest: `text_sha256` is taken over normalized text, and two texts it equates (one
+# with a bold heading, one without) are segmented apart.
 _SEGMENTED_TEXTS = """
-    SELECT coalesce(d.text_sha256, d.payload_sha256) AS text_key, min(d.payload_sha256) AS source
+    SELECT sha256(coalesce(d.text, '')) AS text_key, min(d.payload_sha256) AS source
     FROM documents d
     WHERE d.extractor_version = ?
-      AND coalesce(d.text_sha256, d.payload_sha256) IN (SELECT text_key FROM _unsegmented)
+      AND d.text_sha256 IN (SELECT text_sha256 FROM _unsegmented)  -- cheap first: digests only where it matches
       AND EXISTS (SELECT 1 FROM segments s WHERE s.payload_sha256 = d.payload_sha256 AND s.extractor_version = ?)
-    GROUP BY 1
+    GROUP BY 1 HAVING text_key IN (SELECT text_key FROM _unsegmented)
 """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -26,8 +27,10 @@ def write_atomic(target: Path, data: bytes, sync: bool = True, mode: int = 0o644
         raise
 
 
+@functools.cache
 def _umask() -> int:
-    """The process umask (read by setting it, so set it straight back)."""
+    """The process umask (read by setting it, so set it straight back), once: threads writing files at once
+    would otherwise read each other's interim setting."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
