@@ -4,11 +4,13 @@ For each corpus it prints: trafilatura alone (our settings, `markdown.tuned`) ov
 core; `policy-history build` cold and rerun (no-op), as a user runs them (a fresh process each); the payloads,
 distinct extraction keys and extractions done (pages read); and build / trafilatura.
 
-Corpora: `../shared/data/ota-dating` (863 real captures), and a generated history where most captures differ
-only in chrome (`bench.archive.make_archive`: cache tokens, copyright years, revisits).
+Corpora: `../shared/data/ota-dating` (863 real captures); the same archive recut as the Wayback Machine holds a
+page, each capture taken `--recut` times with fresh nonces, form tokens and cache busters (`bench.archive.recut`);
+and a generated history where most captures differ only in chrome (`bench.archive.make_archive`: cache tokens,
+copyright years, revisits).
 
     uv run python -m bench.text.bench_extraction_keys
-    uv run python -m bench.text.bench_extraction_keys --warc other.warc.gz --sites 0
+    uv run python -m bench.text.bench_extraction_keys --warc other.warc.gz --recut 0 --sites 0
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from bench.archive.make_archive import make_archive
+from bench.archive.recut import recut
 from pipelines.archive.store import RawStore
 from pipelines.text.decode import decode
 from pipelines.text.markdown import tuned
@@ -93,6 +96,7 @@ def _table(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--warc", type=Path, default=OTA, help="a real archive (default: ota-dating)")
+    ap.add_argument("--recut", type=int, default=5, help="captures of each capture in the recut archive (0: none)")
     ap.add_argument("--sites", type=int, default=40, help="sites of the generated history (0: none)")
     ap.add_argument("--captures", type=int, default=40, help="captures per generated site")
     args = ap.parse_args(argv)
@@ -103,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
             # the folder names the corpus: shared archives are all called captures.warc.gz
             name = f"{args.warc.resolve().parent.name}/{args.warc.name.split('.')[0]}"
             rows.append(measure(name, work, [args.warc]))
+            if args.recut:
+                cut = work / "recut" / args.warc.name
+                cut.parent.mkdir()
+                recut(args.warc, cut, args.recut)
+                rows.append(measure(f"{name} recut x{args.recut}", work, [cut]))
         if args.sites:
             files = make_archive(work / "archive", args.sites, args.captures)
             rows.append(measure(f"generated-{args.sites}x{args.captures}", work, [files.warc_dir], files.sources))
