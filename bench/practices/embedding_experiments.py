@@ -144,9 +144,9 @@ def cv(names: list[str]) -> None:
         put("a base", te, _lr(4.0).fit(xtr, y[tr]).predict_proba(xte))
         for n, z in embs.items():
             ztr, zte = _scaled(z[tr], z[te])
-            for C in (0.01, 0.1, 1.0):
+            for C in (0.001, 0.003, 0.01, 0.1):
                 put(f"b {n} alone C={C}", te, _lr(C).fit(ztr, y[tr]).predict_proba(zte))
-            for w in (0.1, 0.3, 1.0):
+            for w in (0.03, 0.1, 0.3):
                 xa, xb = sparse.hstack([xtr, w * ztr]).tocsr(), sparse.hstack([xte, w * zte]).tocsr()
                 put(f"c base + {n} x{w}", te, _lr(4.0).fit(xa, y[tr]).predict_proba(xb))
         print(f"fold {fold}: {time.perf_counter() - t0:.0f} s", flush=True)
@@ -154,17 +154,59 @@ def cv(names: list[str]) -> None:
     report(names)
 
 
-def report(names: list[str]) -> None:
-    """The dev CV table from cached out-of-fold probabilities, with the probability averages (d)."""
-    blob = np.load(CACHE / f"oof_{'_'.join(names)}.npz")
-    y, groups = blob["y"], blob["groups"]
-    oof = {k: blob[k] for k in blob.files if k not in ("y", "groups")}
+def _averages(oof: dict[str, np.ndarray], names: list[str]) -> dict[str, np.ndarray]:
+    """The cached out-of-fold probabilities plus the probability averages (d) of the base and the best LR per
+    embedder (by in-sample dev CV micro)."""
+    y, groups = oof["y"], oof["groups"]
+    out = {k: v for k, v in oof.items() if k not in ("y", "groups")}
+    best = {}
     for n in names:
-        alone = max((k for k in oof if k.startswith(f"b {n} alone")), key=lambda k: _score(y, oof[k], groups)["micro"])
-        for w in (0.5, 0.7, 0.8):
-            oof[f"d {w} base + {1 - w:.1f} ({alone[2:]})"] = w * oof["a base"] + (1 - w) * oof[alone]
-    for k, p in oof.items():
-        print(f"| {k} | {' | '.join(str(v) for v in _score(y, p, groups).values())} |")
+        alone = [k for k in out if k.startswith(f"b {n} alone")]
+        best[n] = max(alone, key=lambda k: _score(y, out[k], groups)["micro"])
+        for w in (0.5, 0.6, 0.7, 0.8):
+            out[f"d {w} base + {1 - w:.1f} ({best[n][2:]})"] = w * out["a base"] + (1 - w) * out[best[n]]
+    if len(names) > 1:
+        for w in (0.5, 0.6, 0.7):
+            rest = np.mean([out[k] for k in best.values()], axis=0)
+            out[f"d {w} base + {1 - w:.1f} split over {len(names)} embedders"] = w * out["a base"] + (1 - w) * rest
+    return out
+
+
+def report(names: list[str]) -> None:
+    """The dev CV table (in-sample thresholds: micro, macro; nested thresholds: micro) from cached probabilities."""
+    blob = np.load(CACHE / f"oof_{'_'.join(names)}.npz")
+    oof = {k: blob[k] for k in blob.files}
+    for k, p in _averages(oof, names).items():
+        print(f"| {k} | {' | '.join(str(v) for v in _score(oof['y'], p, oof['groups']).values())} |")
+
+
+def test(names: list[str], key: str, weight: float, C: float) -> None:
+    """Score the test split ONCE: `weight` x base + (1 - weight) x the mean of each embedder's LR (C), fitted on
+    all of dev, with the per-category thresholds of the dev out-of-fold average `key` (from `report`)."""
+    from bench.practices.eval_tagger import policy_table
+
+    dev, rows, y, cats = _dev()
+    segs = all_segments()
+    trows = np.array([i for i, s in enumerate(segs) if split_of(s.uid) == "test"])
+    test_segs = [segs[i] for i in trows]
+    yt = label_matrix(test_segs, cats)
+    blob = np.load(CACHE / f"oof_{'_'.join(names)}.npz")
+    oof = {k: blob[k] for k in blob.files}
+    th = best_thresholds(y, _averages(oof, names)[key])
+    base = build_model(C=4.0, char=True, rules=True).fit([s.text for s in dev], y)
+    proba = weight * base.predict_proba([s.text for s in test_segs])
+    for n in names:
+        z = np.load(CACHE / f"{n}.npy")
+        ztr, zte = _scaled(z[rows], z[trows])
+        proba += (1 - weight) / len(names) * _lr(C).fit(ztr, y).predict_proba(zte)
+    pred = (proba >= th).astype(int)
+    micro, macro = micro_macro_f1(yt, pred)
+    print(f"TEST {key}: segment micro {micro:.4f} macro {macro:.4f} ({len(test_segs)} segments)")
+    base_pred = (base.predict_proba([s.text for s in test_segs]) >= best_thresholds(y, oof["a base"])).astype(int)
+    bmicro, bmacro = micro_macro_f1(yt, base_pred)
+    print(f"TEST base alone, same run: segment micro {bmicro:.4f} macro {bmacro:.4f}")
+    if cats == list(OPP115_CATEGORIES):
+        policy_table("embedding average", test_segs, yt, pred)
 
 
 if __name__ == "__main__":
@@ -175,3 +217,6 @@ if __name__ == "__main__":
         cv(args)
     elif cmd == "report":
         report(args)
+    elif cmd == "test":
+        *names, key, weight, C = args
+        test(names, key, float(weight), float(C))
