@@ -146,11 +146,17 @@ def cv(names: list[str]) -> None:
         put("a base", te, _lr(4.0).fit(xtr, y[tr]).predict_proba(xte))
         for n, z in embs.items():
             ztr, zte = _scaled(z[tr], z[te])
-            for C in (0.001, 0.003, 0.01, 0.1):
+            for C in (0.001, 0.003, 0.01):
                 put(f"b {n} alone C={C}", te, _lr(C).fit(ztr, y[tr]).predict_proba(zte))
-            for w in (0.03, 0.1, 0.3):
+            for w in (0.01, 0.03, 0.1):
                 xa, xb = sparse.hstack([xtr, w * ztr]).tocsr(), sparse.hstack([xte, w * zte]).tocsr()
                 put(f"c base + {n} x{w}", te, _lr(4.0).fit(xa, y[tr]).predict_proba(xb))
+        if len(embs) > 1:
+            zs = [_scaled(z[tr], z[te]) for z in embs.values()]
+            ztr, zte = np.hstack([a for a, _ in zs]), np.hstack([b for _, b in zs])
+            for w in (0.01, 0.02, 0.03):
+                xa, xb = sparse.hstack([xtr, w * ztr]).tocsr(), sparse.hstack([xte, w * zte]).tocsr()
+                put(f"c base + all {len(embs)} embedders x{w}", te, _lr(4.0).fit(xa, y[tr]).predict_proba(xb))
         print(f"fold {fold}: {time.perf_counter() - t0:.0f} s", flush=True)
     np.savez(CACHE / f"oof_{'_'.join(names)}.npz", y=y, groups=groups, **oof)
     report(names)
