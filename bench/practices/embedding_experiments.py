@@ -189,32 +189,42 @@ def report(names: list[str]) -> None:
 
 
 def test(names: list[str], key: str, weight: float, C: float) -> None:
-    """Score the test split ONCE: `weight` x base + (1 - weight) x the mean of each embedder's LR (C), fitted on
-    all of dev, with the per-category thresholds of the dev out-of-fold average `key` (from `report`)."""
+    """Score the test split ONCE with the configuration `key` of `report`, fitted on all of dev, with the
+    per-category thresholds chosen on its dev out-of-fold probabilities.
+
+    `key` "c ...": base features + `weight` x all the standardised embeddings concatenated, one LR (C=4);
+    "d ...": `weight` x base + (1 - weight) x the mean of each embedder's LR (C) probabilities.
+    """
     from bench.practices.eval_tagger import policy_table
 
     dev, rows, y, cats = _dev()
     segs = all_segments()
     trows = np.array([i for i, s in enumerate(segs) if split_of(s.uid) == "test"])
     test_segs = [segs[i] for i in trows]
+    dtexts, ttexts = [s.text for s in dev], [s.text for s in test_segs]
     yt = label_matrix(test_segs, cats)
     blob = np.load(CACHE / f"oof_{'_'.join(names)}.npz")
     oof = {k: blob[k] for k in blob.files}
     th = best_thresholds(y, _averages(oof, names)[key])
-    base = build_model(C=4.0, char=True, rules=True).fit([s.text for s in dev], y)
-    proba = weight * base.predict_proba([s.text for s in test_segs])
-    for n in names:
-        z = np.load(CACHE / f"{n}.npy")
-        ztr, zte = _scaled(z[rows], z[trows])
-        proba += (1 - weight) / len(names) * _lr(C).fit(ztr, y).predict_proba(zte)
+    feats = build_model(C=4.0, char=True, rules=True).named_steps["features"]
+    xtr, xte = feats.fit_transform(dtexts), feats.transform(ttexts)
+    zs = [_scaled(z[rows], z[trows]) for z in (np.load(CACHE / f"{n}.npy") for n in names)]
+    base_proba = _lr(4.0).fit(xtr, y).predict_proba(xte)
+    if key.startswith("c "):
+        ztr, zte = np.hstack([a for a, _ in zs]), np.hstack([b for _, b in zs])
+        xa, xb = sparse.hstack([xtr, weight * ztr]).tocsr(), sparse.hstack([xte, weight * zte]).tocsr()
+        proba = _lr(4.0).fit(xa, y).predict_proba(xb)
+    else:
+        proba = weight * base_proba
+        for ztr, zte in zs:
+            proba += (1 - weight) / len(zs) * _lr(C).fit(ztr, y).predict_proba(zte)
     pred = (proba >= th).astype(int)
     micro, macro = micro_macro_f1(yt, pred)
     print(f"TEST {key}: segment micro {micro:.4f} macro {macro:.4f} ({len(test_segs)} segments)")
-    base_pred = (base.predict_proba([s.text for s in test_segs]) >= best_thresholds(y, oof["a base"])).astype(int)
-    bmicro, bmacro = micro_macro_f1(yt, base_pred)
-    print(f"TEST base alone, same run: segment micro {bmicro:.4f} macro {bmacro:.4f}")
+    bmicro, bmacro = micro_macro_f1(yt, (base_proba >= best_thresholds(y, oof["a base"])).astype(int))
+    print(f"TEST a base, same run: segment micro {bmicro:.4f} macro {bmacro:.4f}")
     if cats == list(OPP115_CATEGORIES):
-        policy_table("embedding average", test_segs, yt, pred)
+        policy_table(key, test_segs, yt, pred)
 
 
 if __name__ == "__main__":
