@@ -307,3 +307,18 @@ def test_a_site_whose_listing_fails_is_a_warning(pywb, fast_cdx, tmp_path: Path)
     assert summary["ok"], summary
     assert [(w["kind"], w["count"], w["detail"]) for w in summary["warnings"]] == [("failed_sites", 1, "shop-b")]
     assert summary["dashboard"] is not None
+
+
+def test_a_garbled_record_header_logs_no_raw_bytes(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """warcio repairs a target URI with spaces and logs it with the raw bytes; nothing of that reaches the log."""
+    body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Privacy</p>"
+    headers = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Date: 2020-01-01T00:00:00Z\r\n"
+        b"WARC-Target-URI: http://a.example/\x01\x9c \xff\xfe privacy\r\n"
+        b"Content-Type: application/http; msgtype=response\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+    )
+    path = tmp_path / "garbled.warc"
+    path.write_bytes(headers + body + b"\r\n\r\n")
+    with caplog.at_level("DEBUG"):
+        list(read_records(path, report=ReadReport()))
+    assert all(r.getMessage().isprintable() for r in caplog.records), [r.getMessage() for r in caplog.records]

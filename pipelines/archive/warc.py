@@ -24,6 +24,9 @@ from warcio.recordloader import ArcWarcRecord
 from pipelines.archive.records import Capture
 
 log = logging.getLogger(__name__)
+# warcio logs what it repairs with the raw bytes of the record ("Replacing spaces in invalid WARC-Target-URI: …"):
+# on a damaged file that is binary garbage on a user's terminal; what reading found is in the ReadReport instead.
+logging.getLogger("warcio").setLevel(logging.ERROR)
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 MAX_PAYLOAD_BYTES = 20 * 1024 * 1024
