@@ -128,7 +128,7 @@ def _version_jobs(con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _shard AS
            SELECT c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date, d.word_count,
-                  d.language, d.rowid AS _r, sha256(coalesce(d.text, '')) AS _t
+                  d.language, d.rowid AS _r, min(d.rowid) OVER (PARTITION BY d.text) AS _t
            FROM captures c JOIN documents d USING (payload_sha256)
            WHERE c.shard = ? AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
            ORDER BY c.site_id""",
@@ -136,12 +136,12 @@ def _version_jobs(con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[
     )
     for sites in chunks:
         df = _chunk_rows(con, sites)
-        yield _group_chunk, shard, df.drop(columns=["_r", "_t"]).assign(text=_texts_by_hash(con, df))
+        yield _group_chunk, shard, df.drop(columns=["_r", "_t"]).assign(text=_each_text_once(con, df))
 
 
-def _texts_by_hash(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.Series:
-    """The text of each row of `df` (its document's rowid `_r`, payload and the digest of its text `_t`), each
-    distinct text read once: an archive holds one text under many payloads."""
+def _each_text_once(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.Series:
+    """The text of each row of `df` (its document's rowid `_r`, payload, and `_t`, one number for each distinct
+    text), each distinct text read once: an archive holds one text under many payloads."""
     one = df.drop_duplicates("_t")
     texts = texts_at(con, "documents", zip(one["_r"], one["payload_sha256"], strict=True), EXTRACTOR_VERSION)
     by_hash = dict(zip(one["_t"], one["payload_sha256"].map(texts), strict=True))

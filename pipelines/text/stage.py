@@ -229,10 +229,12 @@ def segment_documents(
     segmented once (on the pool), and every other document with that text gets a copy of its rows, in SQL.
     """
     where, params = in_shards(shards)
+    # `text_group` tells equal texts (the smallest rowid holding the text); `text_sha256` is over normalized
+    # text, and two texts it equates (one with a bold heading, one without) segment apart
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _unsegmented AS
-        SELECT d.rowid AS r, d.payload_sha256, d.text_sha256, sha256(coalesce(d.text, '')) AS text_key
+        SELECT d.rowid AS r, d.payload_sha256, d.text_sha256, min(d.rowid) OVER (PARTITION BY d.text) AS text_group
         FROM documents d
         WHERE d.extractor_version = ? AND d.is_policy
           AND d.payload_sha256 IN (SELECT payload_sha256 FROM captures c WHERE c.{where})
@@ -250,10 +252,10 @@ def segment_documents(
         con,
         f"""
         SELECT min(r), arg_min(payload_sha256, r) FROM _unsegmented
-        WHERE text_key NOT IN (SELECT text_key FROM ({_SEGMENTED_TEXTS}))
-        GROUP BY text_key ORDER BY 1
+        WHERE payload_sha256 NOT IN (SELECT target FROM ({_SEGMENTED_LIKE}))
+        GROUP BY text_group ORDER BY 1
         """,
-        [EXTRACTOR_VERSION, EXTRACTOR_VERSION],
+        [EXTRACTOR_VERSION] * 3,
     )
     made = 0
     if n:
@@ -268,16 +270,15 @@ def segment_documents(
     return {"documents": documents, "segments": made + copied, "texts_segmented": n}
 
 
-# Texts of documents that have segments, and one such document of each: the one whose rows the others copy. The
-# key is the text's own digest: `text_sha256` is taken over normalized text, and two texts it equates (one
-# with a bold heading, one without) are segmented apart.
-_SEGMENTED_TEXTS = """
-    SELECT sha256(coalesce(d.text, '')) AS text_key, min(d.payload_sha256) AS source
-    FROM documents d
-    WHERE d.extractor_version = ?
-      AND d.text_sha256 IN (SELECT text_sha256 FROM _unsegmented)  -- cheap first: digests only where it matches
-      AND EXISTS (SELECT 1 FROM segments s WHERE s.payload_sha256 = d.payload_sha256 AND s.extractor_version = ?)
-    GROUP BY 1 HAVING text_key IN (SELECT text_key FROM _unsegmented)
+# For each document of _unsegmented, a segmented document with exactly its text (if any): the one whose rows it
+# copies. Texts are compared where their normalized hashes agree.
+_SEGMENTED_LIKE = """
+    SELECT u.payload_sha256 AS target, min(d.payload_sha256) AS source
+    FROM _unsegmented u
+    JOIN documents du ON du.payload_sha256 = u.payload_sha256 AND du.extractor_version = ?
+    JOIN documents d ON d.text_sha256 = u.text_sha256 AND d.extractor_version = ? AND d.text = du.text
+    WHERE EXISTS (SELECT 1 FROM segments s WHERE s.payload_sha256 = d.payload_sha256 AND s.extractor_version = ?)
+    GROUP BY 1
 """
 
 
@@ -285,17 +286,16 @@ def _copy_segments(con: duckdb.DuckDBPyConnection) -> int:
     """Give each document of _unsegmented still without segments a copy of the rows of a segmented document
     with its text; the number of rows copied."""
     cols = TABLES["segments"].column_names
-    copied = ", ".join("u.payload_sha256" if c == "payload_sha256" else f"s.{c}" for c in cols)
+    copied = ", ".join("k.target" if c == "payload_sha256" else f"s.{c}" for c in cols)
     with tables.transaction(con):
         return con.execute(
             f"""
             INSERT INTO segments ({", ".join(cols)})
             SELECT {copied}
-            FROM _unsegmented u
-            JOIN ({_SEGMENTED_TEXTS}) k USING (text_key)
+            FROM ({_SEGMENTED_LIKE}) k
             JOIN segments s ON s.payload_sha256 = k.source AND s.extractor_version = ?
-            WHERE NOT EXISTS (SELECT 1 FROM segments t WHERE t.payload_sha256 = u.payload_sha256
+            WHERE NOT EXISTS (SELECT 1 FROM segments t WHERE t.payload_sha256 = k.target
                               AND t.extractor_version = ?)
             """,
-            [EXTRACTOR_VERSION, EXTRACTOR_VERSION, EXTRACTOR_VERSION, EXTRACTOR_VERSION],
+            [EXTRACTOR_VERSION] * 5,
         ).fetchone()[0]
