@@ -64,13 +64,12 @@ def _key_batch(store_root: str, tasks: list[tuple]) -> dict:
 
 
 def _segment_batch(out: str, docs: list[tuple[str, str]]) -> dict:
-    """Segment a batch of (payload, text) documents of the current extractor version and stage their `segments`
-    rows as one Parquet file."""
-    segmented: dict[str, list] = {}  # captures of one version share their text; batches come site by site
+    """Segment a batch of (payload, text) documents of the current extractor version, one of each text (see
+    `segment_documents`), and stage their `segments` rows as one Parquet file."""
     rows = [
         {"payload_sha256": sha, "extractor_version": EXTRACTOR_VERSION, **vars(seg)}
         for sha, text in docs
-        for seg in segmented.get(text) or segmented.setdefault(text, segment_markdown(text))
+        for seg in segment_markdown(text)
     ]
     tables.frame(TABLES["segments"], rows).to_parquet(out, index=False)
     return {"path": out, "rows": len(rows)}
