@@ -36,44 +36,48 @@ _LABELLED_INPUTS = ("button", "submit")
 _UNREAD_VALUE = ("value",)
 KEY_VERSION = "tree-2"  # part of every key: a key of another definition never matches
 _UNSET = "\x00"
+_SKIPPED = ("script", "style", "head")  # elements whose inside is not read (but a JSON-LD script's)
 
 
 def tree_key(root: lxml.html.HtmlElement, title: str) -> bytes:
     """sha256 of what extraction reads of a parsed page (see the module's docstring) and its title."""
     parts: list[str] = [KEY_VERSION, title]
+    append, extend = parts.append, parts.extend  # called a few times per element of every page of a build
     skip: etree._Element | None = None  # the <head> or script being skipped, until its end
     for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
-        if event in ("comment", "pi"):
-            if skip is None:
-                parts.append(el.tail or "")
-            continue
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if event == "end":
             if el is skip:
                 skip = None
             if skip is None:
-                parts += ["\x02", el.tail or ""]
+                extend(("\x02", el.tail or ""))
             continue
+        if event != "start":  # a comment or processing instruction: only its tail is read
+            if skip is None:
+                append(el.tail or "")
+            continue
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
         ld = tag == "script" and "ld+json" in (el.get("type") or "").lower()
         if skip is not None and not ld:
             continue
-        parts += ["\x01", tag, *_attributes(el, tag)]
-        if tag in ("script", "style", "head") and not ld:
-            parts.append("\x03")
+        extend(("\x01", tag))
+        if items := el.items():
+            extend(_attributes(el, tag, items))
+        if tag in _SKIPPED and not ld:
+            append("\x03")
             skip = el
         else:
-            parts.append(el.text or "")
+            append(el.text or "")
     return hashlib.sha256(_UNSET.join(parts).encode("utf-8", "surrogatepass")).digest()
 
 
-def _attributes(el: lxml.html.HtmlElement, tag: str) -> list[str]:
+def _attributes(el: lxml.html.HtmlElement, tag: str, items: list[tuple[str, str]]) -> list[str]:
     if tag in _DISCARDED:
         return [f"{a}={el.get(a)}" for a in _DISCARDED_READ if el.get(a) is not None]
     # In source order: trafilatura's `re:test(@id|@class, ...)` reads whichever of the two comes first.
     unread = _UNREAD_VALUE if tag == "input" and (el.get("type") or "").lower() not in _LABELLED_INPUTS else ()
     return [
         a if a in _URL_ATTRS or a in unread else f"{a}={v}"
-        for a, v in el.attrib.items()
+        for a, v in items
         if not a.startswith("data-") or a in DATA_READ
     ]
 
