@@ -144,8 +144,8 @@ def _each_text_once(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.Seri
     text), each distinct text read once: an archive holds one text under many payloads."""
     one = df.drop_duplicates("_t")
     texts = texts_at(con, "documents", zip(one["_r"], one["payload_sha256"], strict=True), EXTRACTOR_VERSION)
-    by_hash = dict(zip(one["_t"], one["payload_sha256"].map(texts), strict=True))
-    return df["_t"].map(by_hash)
+    by_text = dict(zip(one["_t"], one["payload_sha256"].map(texts), strict=True))
+    return df["_t"].map(by_text)
 
 
 def _group_chunk(shard: int, df: pd.DataFrame) -> tuple[int, pd.DataFrame, pd.DataFrame]:
