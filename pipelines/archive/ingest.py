@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from pipelines.archive.records import Capture
 from pipelines.archive.sources import Sources, host_slug, shard_of, url_key
 from pipelines.archive.store import RawStore, sha256
-from pipelines.archive.warc import DIGEST_MISMATCH, TRUNCATED, ReadReport, read_records
+from pipelines.archive.warc import DIGEST_MISMATCH, TRUNCATED, ReadReport, read_part
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,10 @@ STAGED_CAPTURES_COLUMNS = (
     ("inferred_after", "string"),
     ("inferred_before", "string"),
     ("file_no", "int32"),
-    ("ord", "int64"),
+    ("ord", "int64"),  # the record's byte offset in its file: reading order, also across the parts of a file
     ("n_bytes", "int64"),
     ("content_type", "string"),
+    ("stored", "bool"),  # this read put the payload into the raw store (`payloads_stored` counts them once)
 )
 
 
@@ -115,15 +116,21 @@ def stage_warc(
     shards: Iterable[int],
     out: Path | str,
     file_no: int = 0,
-) -> dict[str, int | str]:
+    start: int = 0,
+    end: int | None = None,
+) -> dict[str, int | str | None]:
     """Read one WARC/ARC file as a stream: store its payloads, write its capture rows as one Parquet file.
+
+    With `start` and `end`, only the records starting in those bytes of a .warc.gz (`warc.read_part`): the parts
+    of one big file are read by several workers at once.
 
     Only captures of `shards` are written. Nothing is held in memory beyond the current record: revisits
     are resolved and duplicate captures dropped later, in SQL, across every staged file (see
     `stage.load_captures`), so files can be read by many workers at once. Staged rows carry the capture
-    columns plus `file_no` and `ord` (reading order), `n_bytes` and `content_type` (for `payloads`). The stats
-    say what reading found: archive records, captures, those cut short (`truncated`) or failing their digest
-    (`digest_mismatch`), and `error`, one line when the file (or its rest) was unreadable ("" when not).
+    columns plus `file_no` and `ord` (reading order), `n_bytes` and `content_type` (for `payloads`) and `stored`.
+    The stats say what reading found: archive records, captures, those cut short (`truncated`) or failing their
+    digest (`digest_mismatch`), `error`, one line when part of the file was unreadable ("" when not), and
+    `start` and `stopped_at`, the bytes read (see `read_part`).
     """
     store, wanted = RawStore(store_root), set(shards)
     site_for = _site_lookup(sources)
@@ -131,7 +138,7 @@ def stage_warc(
     stats = {"skipped_unmatched": 0, "stored": 0}
     rows: list[dict] = []
     with _storing(store) as put:
-        for ord_, (cap, payload) in enumerate(read_records(Path(path), report=report)):
+        for offset, cap, payload in read_part(Path(path), start, end, report=report):
             site_id = site_for(cap.url)
             if site_id is None:
                 stats["skipped_unmatched"] += 1
@@ -139,11 +146,11 @@ def stage_warc(
             shard = shard_of(site_id, n_shards)
             if shard not in wanted:
                 continue
-            sha = None
+            sha, stored = None, False
             if payload is not None and cap.record_type != "revisit":
                 sha = sha256(payload)
-                if put(payload, sha):
-                    stats["stored"] += 1
+                stored = put(payload, sha)
+                stats["stored"] += stored
             status = (
                 cap.fetch_status
                 if cap.fetch_status != "ok" or cap.record_type == "revisit"
@@ -154,9 +161,10 @@ def stage_warc(
                 {
                     **row,
                     "file_no": file_no,
-                    "ord": ord_,
+                    "ord": offset,
                     "n_bytes": len(payload) if sha else None,
                     "content_type": cap.content_type,
+                    "stored": stored,
                 }
             )
     if stats["stored"]:
@@ -173,4 +181,7 @@ def stage_warc(
         DIGEST_MISMATCH: report.statuses[DIGEST_MISMATCH],
         "bad_dates": report.bad_dates,
         "error": report.error or "",
+        "file_no": file_no,
+        "start": start,
+        "stopped_at": report.stopped_at,
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from pipelines.archive.http import DEFAULT_CDX_RATE, PoliteClient
 from pipelines.archive.ingest import stage_warc
 from pipelines.archive.sources import Sources, shard_of
 from pipelines.archive.store import RawStore
-from pipelines.archive.warc import DIGEST_MISMATCH, TRUNCATED, expand_paths
+from pipelines.archive.warc import DIGEST_MISMATCH, TRUNCATED, expand_paths, is_gzip, next_member
 from pipelines.runtime.pool import PARALLEL_MIN_DOCS, Pool, call, pool_or_local, warm
 from pipelines.runtime.shards import N_SHARDS, in_shards
 from pipelines.runtime.staging import staging_dir
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 # Stats of this stage that count partial trouble, and what each means to a user; `<name>_detail` names them.
 WARNING_STATS = {
-    "files_unreadable": "WARC/ARC files not read, or read only up to a corrupt record",
+    "files_unreadable": "WARC/ARC files not read, or read with corrupt records skipped",
     TRUNCATED: "records cut short (stored with fetch_status truncated, not extracted)",
     DIGEST_MISMATCH: "records whose payload does not match its digest (fetch_status digest_mismatch, not extracted)",
     "failed_sites": "sites whose CDX listing failed (they keep their previous captures)",
@@ -111,6 +112,8 @@ def _require_usable(con: duckdb.DuckDBPyConnection) -> None:
 # PARALLEL_MIN_DOCS pages below which the documents stage works in this process instead.
 WARM_POOL_BYTES = 2_000_000
 WORKER_MODULES = ("pipelines.text.extract",)  # what the documents stage's workers load first
+# A .warc.gz of at least twice this many bytes is read in parts, one per worker, cut where records start.
+PART_BYTES = 8_000_000
 
 
 def _load_warc_captures(
@@ -128,36 +131,70 @@ def _load_warc_captures(
     if all(done.get(s) == fingerprint for s in shards):
         return {"captures": 0, "payloads_stored": 0, "skipped_unmatched": 0, "unchanged": 1}
     if pool is None and sum(f.stat().st_size for f in files) >= WARM_POOL_BYTES:
-        warm(WORKER_MODULES)  # the workers start while this process reads the files
-    with staging_dir(con, "captures") as stage_dir, pool_or_local(pool, len(files) * PARALLEL_MIN_DOCS // 2) as p:
-        jobs = [
-            (
+        warm(WORKER_MODULES)  # the workers start, and load what extraction needs, while the files are read
+    parts = _parts(files, pool.slots if pool is not None else os.cpu_count() or 1)
+    with staging_dir(con, "captures") as stage_dir, pool_or_local(pool, len(parts) * PARALLEL_MIN_DOCS // 2) as p:
+
+        def job(i: int, file_no: int, start: int, end: int | None) -> tuple:
+            out = str(stage_dir / f"{i:06d}.parquet")
+            return (
                 stage_warc,
-                str(f),
+                str(files[file_no]),
                 str(store.root),
                 sources,
                 N_SHARDS,
                 list(shards),
-                str(stage_dir / f"{i:06d}.parquet"),
-                i,
+                out,
+                file_no,
+                start,
+                end,
             )
-            for i, f in enumerate(files)
-        ]
-        staged = list(p.run(call, jobs))
+
+        staged = list(p.run(call, (job(i, *part) for i, part in enumerate(parts))))
+        wrong = _cut_wrong(staged)  # such a file is read again, whole; its parts only tell what they stored
+        superseded = [s["path"] for s in staged if s["file_no"] in wrong]
+        staged = [s for s in staged if s["file_no"] not in wrong]
+        staged += p.run(call, [job(len(parts) + i, i, 0, None) for i in sorted(wrong)])
         _require_captures(staged)
-        n = _load_staged_captures(con, [s["path"] for s in staged], shards)
+        n, stored = _load_staged_captures(con, [s["path"] for s in staged], shards, superseded)
     tables.set_stage_fingerprints(con, "captures", dict.fromkeys(shards, fingerprint))
-    errors = [s["error"] for s in staged if s["error"]]
+    errors = [s["error"] for s in sorted(staged, key=lambda s: (s["file_no"], s["start"])) if s["error"]]
     return {
         "captures": n,
-        "payloads_stored": sum(s["stored"] for s in staged),
+        "payloads_stored": stored,
         "skipped_unmatched": sum(s["skipped_unmatched"] for s in staged),
         "records": sum(s["records"] for s in staged),
         TRUNCATED: sum(s[TRUNCATED] for s in staged),
         DIGEST_MISMATCH: sum(s[DIGEST_MISMATCH] for s in staged),
-        "files_unreadable": len(errors),
+        "files_unreadable": len({s["file_no"] for s in staged if s["error"]}),
         "files_unreadable_detail": _named(errors),
     }
+
+
+def _parts(files: Sequence[Path], slots: int) -> list[tuple[int, int, int | None]]:
+    """What each reading job reads: (file number, first byte, end byte or None). A file is read whole, but a big
+    .warc.gz on a machine with several workers is cut where records start into one part per worker (at most
+    one per PART_BYTES), so that one file does not leave the other cores idle."""
+    out: list[tuple[int, int, int | None]] = []
+    for i, f in enumerate(files):
+        size, cuts = f.stat().st_size, [0]
+        n = min(slots, size // PART_BYTES)
+        if n > 1 and is_gzip(f):
+            with f.open("rb") as fh:
+                for k in range(1, n):
+                    at = next_member(fh, k * size // n)
+                    if at is not None and at > cuts[-1]:
+                        cuts.append(at)
+        out += [(i, a, b) for a, b in zip(cuts, [*cuts[1:], None], strict=True)]
+    return out
+
+
+def _cut_wrong(staged: Sequence[dict]) -> set[int]:
+    """The files whose parts were not read end to end: a part's reading did not stop exactly where the next
+    part starts (a cut inside a record, which `next_member`'s check makes all but impossible)."""
+    parts = sorted(staged, key=lambda s: (s["file_no"], s["start"]))
+    pairs = zip(parts, parts[1:], strict=False)
+    return {a["file_no"] for a, b in pairs if a["file_no"] == b["file_no"] and a["stopped_at"] != b["start"]}
 
 
 def _require_captures(staged: Sequence[dict]) -> None:
@@ -188,8 +225,12 @@ def _warc_fingerprint(files: Sequence[Path], sources: Sources | None) -> str:
     return h.hexdigest()
 
 
-def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shards: Sequence[int]) -> int:
-    """Replace the shards' captures with the staged rows and add payloads not yet known, one transaction a shard.
+def _load_staged_captures(
+    con: duckdb.DuckDBPyConnection, files: list[str], shards: Sequence[int], superseded: Sequence[str] = ()
+) -> tuple[int, int]:
+    """Replace the shards' captures with the staged rows and add payloads not yet known, one transaction a shard;
+    (captures loaded, payloads this stage put into the raw store, counting those of the `superseded` staged
+    files of a file read again).
 
     Shard by shard, the window that picks one record per capture, the payloads' aggregate and the transaction's
     own rows hold one shard's rows, not the archive's (loaded whole, they ran out of memory at 384,000 captures
@@ -199,7 +240,7 @@ def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shar
     cols = ", ".join(TABLES["captures"].column_names)
     # a view, not a table: each shard's statements stream the staged files rather than hold every row in memory.
     # The paths (our own staging files, quoted) are the one value written into SQL text: a view takes no parameters.
-    paths = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    paths = ", ".join(map(_quoted, files))
     con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT * FROM read_parquet([{paths}])")
     # A revisit takes the payload of a response with the same archive digest (of any shard); of two records of
     # one capture (url, time, digest) the first read wins, responses before revisits.
@@ -246,9 +287,16 @@ def _load_staged_captures(con: duckdb.DuckDBPyConnection, files: list[str], shar
                 """,
                 [shard],
             )
+    # two parts of a file (or two files) may both have stored a payload they hold: count it once
+    every = ", ".join(_quoted(f) for f in [*files, *superseded])
+    stored = con.execute(f"SELECT count(DISTINCT payload_sha256) FROM read_parquet([{every}]) WHERE stored").fetchone()
     con.execute("DROP VIEW _staged")
     con.execute("DROP TABLE _responses")
-    return n
+    return n, stored[0]
+
+
+def _quoted(path: str) -> str:
+    return "'" + path.replace("'", "''") + "'"
 
 
 def _load_cdx_captures(

@@ -3,12 +3,17 @@
 Archive files are hostile input: a record cut short, a payload that does not match its digest, garbage after
 good records or a file that is no archive at all are described (a capture's `fetch_status`, a one-line
 `ReadReport.error`), never raised and never printed as raw bytes.
+
+A .warc.gz holds one gzip member per record, so reading can start at any member (`next_member`): after a
+damaged record, reading goes on at the next record instead of giving up the rest of the file, and one big file
+can be read in parts by several workers (`read_part`).
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, redirect_stderr
@@ -48,10 +53,33 @@ class ReadReport:
     bad_dates: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     error: str | None = None
+    damaged: int = 0  # places where reading failed and went on at the next record (or gave up)
+    skipped_bytes: int = 0  # bytes passed over there
+    stopped_at: int | None = None  # where reading ended: at the part's end, or where the file ended
+    _first: str = field(default="", repr=False)  # the first failure, which `error` begins with
 
     @property
     def captures(self) -> int:
         return sum(self.statuses.values())
+
+    def failed(self, path: Path, reason: str, at: int, resume: int | None, end: int | None) -> None:
+        """Record that reading failed at byte `at` for `reason` and went on at byte `resume` (None: gave up)."""
+        self.damaged += 1
+        if resume is not None:
+            self.skipped_bytes += resume - at
+        if self.damaged == 1:
+            where = f" after {self.records} records" if self.records else ""
+            if resume is not None:
+                self._first = f"{path}: {reason} at byte {at:,}{where}, read on at the next record"
+            else:
+                self._first = f"{path}: {reason}{where}, the rest skipped" if where else f"{path}: {reason}"
+            self.error = self._first
+        else:
+            self.error = f"{self._first}; {self.damaged} damaged places, {self.skipped_bytes:,} bytes skipped in all"
+            if resume is None:
+                self.error += ", the rest after the last one"
+        if resume is None or (end is not None and resume >= end):
+            self.stopped_at = resume
 
 
 def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
@@ -144,6 +172,45 @@ def _read_capture(
     return _capture(rec, url, captured_at, source, fetch_status), payload
 
 
+GZIP_MAGIC = b"\x1f\x8b\x08"  # a gzip member's first bytes (deflate)
+SCAN_BYTES = 1 << 20  # read at a time when looking for the next member
+
+
+def next_member(fh: BinaryIO, offset: int) -> int | None:
+    """Where the first gzip member at or after byte `offset` that holds a WARC record starts; None when none does.
+
+    A candidate counts when its first bytes inflate to a WARC record's first line. Compressed data only rarely
+    holds the three magic bytes, and practically never followed by a stream that inflates to "WARC/1.".
+    """
+    pos = offset
+    while True:
+        fh.seek(pos)
+        chunk = fh.read(SCAN_BYTES)
+        if len(chunk) < len(GZIP_MAGIC):
+            return None
+        i = chunk.find(GZIP_MAGIC)
+        while i != -1:
+            if _holds_warc_record(fh, pos + i):
+                return pos + i
+            i = chunk.find(GZIP_MAGIC, i + 1)
+        pos += len(chunk) - len(GZIP_MAGIC) + 1  # overlap: a magic across two reads is found in the second
+
+
+def _holds_warc_record(fh: BinaryIO, at: int) -> bool:
+    fh.seek(at)
+    try:
+        head = zlib.decompressobj(wbits=31).decompress(fh.read(1 << 12), 16)
+    except zlib.error:
+        return False
+    return head.startswith((b"WARC/1.0", b"WARC/1.1"))
+
+
+def is_gzip(path: Path) -> bool:
+    """Whether a file starts as gzip does (a .warc.gz, whatever its name)."""
+    with path.open("rb") as fh:
+        return fh.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+
+
 def _unread_tail(fh: BinaryIO, offset: int) -> bool:
     """Whether bytes other than blank lines follow the end of the last whole record (warcio ends quietly on a
     record cut inside its headers, or on a gzip member cut short)."""
@@ -176,31 +243,69 @@ def read_records(
     `site_id` is left empty for the caller to assign. `WARC-Payload-Digest`, block digests and Content-Length
     are checked: a record cut short is yielded with fetch_status `truncated`, one whose digest does not match
     with `digest_mismatch`, one over `max_bytes` with `too_large`, each without its payload. What could not be
-    read at all (not an archive, garbage after the last good record) ends the file and is told in `report`.
+    read (not an archive, a damaged record, garbage after the last good record) is told in `report`; in a
+    .warc.gz reading goes on at the next record, elsewhere it ends the file.
     """
+    for _, capture, payload in read_part(path, 0, None, max_bytes, report):
+        yield capture, payload
+
+
+def read_part(
+    path: Path,
+    start: int = 0,
+    end: int | None = None,
+    max_bytes: int = MAX_PAYLOAD_BYTES,
+    report: ReadReport | None = None,
+) -> Iterator[tuple[int, Capture, bytes | None]]:
+    """`read_records` over the records of a file that start at byte `start` or later and before `end` (None: the
+    end of the file), each with its byte offset. `start` must be where a record starts (`next_member`); a part
+    other than the first is only possible in a .warc.gz. `report.stopped_at` then tells where reading stopped:
+    at `end` exactly when the part's last record ended there (the parts of a file were cut at records)."""
     report = report if report is not None else ReadReport()
-    source = f"warc:{path.name}"
+    gz = is_gzip(path)
+    if start and not gz:
+        raise ValueError(f"{path}: only a .warc.gz can be read from the middle")
     with path.open("rb") as fh:
-        try:
-            archive = ArchiveIterator(fh, arc2warc=True, check_digests=True)
-            records = iter(archive)
-            while True:
-                with _quiet():
-                    rec = next(records, None)
-                    if rec is None:
-                        break
-                    # warcio's reading of bytes that are no record (an ARC header line is any five words)
-                    if rec.rec_type is None or ":" not in (rec.rec_headers.get_header("WARC-Target-URI") or ":"):
-                        raise ValueError("Unknown archive format")
-                    report.records += 1
-                    found = _read_capture(rec, source, max_bytes, report)
-                if found is not None:
-                    yield found
-            if _unread_tail(fh, archive.offset):
-                raise ValueError("the file ends inside a record")
-        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on hostile bytes; all mean the same
-            where = f" after {report.records} records, the rest skipped" if report.records else ""
-            report.error = f"{path}: {_one_line(exc, not report.records)}{where}"
-            log.warning("%s", report.error)
-    if report.records == 0 and report.error is None:
+        at: int | None = start
+        while at is not None:
+            at = yield from _read_from(fh, path, at, end, gz, max_bytes, report)
+    if report.records == 0 and report.error is None and start == 0:
         report.error = f"{path}: no WARC or ARC record (empty file)"
+
+
+def _read_from(
+    fh: BinaryIO, path: Path, start: int, end: int | None, gz: bool, max_bytes: int, report: ReadReport
+) -> Iterator[tuple[int, Capture, bytes | None]]:
+    """Read records from byte `start` until `end` or the end of the file; returns where to read on after a
+    damaged record (None when done)."""
+    source = f"warc:{path.name}"
+    fh.seek(start)
+    archive = ArchiveIterator(fh, arc2warc=True, check_digests=True)
+    records = iter(archive)
+    try:
+        while True:
+            with _quiet():
+                rec = next(records, None)
+                if rec is None:
+                    break
+                offset = archive.offset  # the record's first byte: warcio moves it on once the record is read
+                if end is not None and offset >= end:
+                    report.stopped_at = offset
+                    return None
+                # warcio's reading of bytes that are no record (an ARC header line is any five words)
+                if rec.rec_type is None or ":" not in (rec.rec_headers.get_header("WARC-Target-URI") or ":"):
+                    raise ValueError("Unknown archive format")
+                report.records += 1
+                found = _read_capture(rec, source, max_bytes, report)
+            if found is not None:
+                yield offset, *found
+        if _unread_tail(fh, archive.offset):
+            raise ValueError("the file ends inside a record")
+        report.stopped_at = archive.offset
+        return None
+    except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on hostile bytes; all mean the same
+        at = archive.offset  # the start of the record that could not be read
+        resume = next_member(fh, at + 1) if gz else None
+        report.failed(path, _one_line(exc, not report.records and at == 0), at, resume, end)
+        log.warning("%s", report.error)
+        return resume if resume is not None and (end is None or resume < end) else None
