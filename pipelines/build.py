@@ -110,11 +110,14 @@ def project_instance(home: Path):  # -> dagster.DagsterInstance, not imported at
     """The Dagster instance configured by `home`/dagster.yaml, as `dagster dev` run from `home` opens it.
 
     Dagster reads a relative `base_dir` against the working directory; here it is read against `home`, so a
-    build started from any folder writes to the instance that `DAGSTER_HOME=home dagster dev` shows.
+    build started from any folder writes to the instance that `DAGSTER_HOME=home dagster dev` shows. Its SQLite
+    event storage keeps its engines (`assets.instance`).
     """
     import yaml
     from dagster import DagsterInstance
     from dagster._core.instance.ref import InstanceRef
+
+    from assets.instance import keep_engines
 
     config = yaml.safe_load((home / "dagster.yaml").read_text()) or {}
     resolved = {key: _absolute_dirs(value, home) for key, value in config.items()}
@@ -122,7 +125,9 @@ def project_instance(home: Path):  # -> dagster.DagsterInstance, not imported at
     # Capturing each step's stdout and stderr to files doubles a small build's time; a CLI build's output is on
     # the terminal, and the pipeline's log lines are in the run's event log anyway (python_logs).
     overrides.setdefault("compute_logs", NO_COMPUTE_LOGS)
-    return DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=overrides))
+    instance = DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=overrides))
+    keep_engines(instance.event_log_storage)
+    return instance
 
 
 @contextlib.contextmanager
