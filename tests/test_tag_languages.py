@@ -83,6 +83,36 @@ MARKER_CASES = [
         "Wir sind Mitglied der Network Advertising Initiative und beachten ihre Grundsätze.",
     ),
 ]
+# The same categories said without the notices' set terms (plain verbs, lengths of time in words, German separable
+# and inverted verbs): (category, language, sentence), written for these tests.
+PLAIN_CASES = [
+    ("First Party Collection/Use", "fr", "Nous sommes amenés à traiter vos données pour gérer votre commande."),
+    ("First Party Collection/Use", "de", "Bei der Anmeldung verarbeiten wir Ihre E-Mail-Adresse und Ihr Geburtsjahr."),
+    ("Third Party Sharing/Collection", "de", "Wir geben Ihre Daten nicht an andere Organisationen weiter."),
+    ("Third Party Sharing/Collection", "de", "Den Rundbrief verschickt eine Druckerei in unserem Auftrag."),
+    ("User Choice/Control", "fr", "Vous pouvez refuser de recevoir nos offres depuis votre espace client."),
+    ("User Choice/Control", "de", "Personalisierte Werbung können Sie in den Einstellungen jederzeit ausschalten."),
+    ("User Access, Edit and Deletion", "fr", "Écrivez-nous pour consulter, corriger ou supprimer vos informations."),
+    ("User Access, Edit and Deletion", "de", "Sie haben das Recht, eine Kopie Ihrer Daten zu erhalten."),
+    ("Data Retention", "fr", "Nous gardons vos coordonnées trois ans après votre dernier don."),
+    ("Data Retention", "fr", "Les messages sont effacés automatiquement au bout d'un an."),
+    ("Data Retention", "de", "Server-Logfiles werden nach sieben Tagen gelöscht."),
+    ("Data Retention", "de", "Rechnungen heben wir zehn Jahre lang auf."),
+    ("Data Retention", "de", "Die Daten werden gelöscht, sobald sie für den Zweck nicht mehr erforderlich sind."),
+    ("Data Security", "fr", "Nous nous engageons à protéger vos données contre toute perte ou utilisation abusive."),
+    ("Data Security", "de", "Unser Online-Banking ist durch ein Zwei-Faktor-Verfahren abgesichert."),
+    ("Policy Change", "fr", "La présente notice est susceptible d'être mise à jour."),
+    ("Policy Change", "de", "Wir passen diese Hinweise an, wenn wir neue Funktionen einführen."),
+]
+# Words near a category's that are not it: (category, language, sentence).
+NOT_CASES = [
+    ("User Choice/Control", "de", "60 Tage nach Vertragsende löschen wir den Arbeitsbereich unwiderruflich."),
+    ("Data Retention", "fr", "Nous répondons dans un délai d'un mois à compter de la réception de votre demande."),
+    ("Data Retention", "fr", "Le service est interdit aux personnes de moins de 15 ans."),
+    ("Data Retention", "de", "Das Spiel ist für Kinder unter 12 Jahren nicht geeignet."),
+    ("Third Party Sharing/Collection", "de", "Wir teilen mit, dass sich die Sprechzeiten ändern."),
+    ("Data Security", "fr", "Notre partenaire reçoit votre adresse électronique hachée."),
+]
 UNRELATED = {"fr": "Le tramway part toutes les dix minutes.", "de": "Die Straßenbahn fährt alle zehn Minuten."}
 
 
@@ -101,12 +131,26 @@ def test_a_sentence_is_tagged_with_its_category(case: tuple[str, str, str], lang
     assert case[0] in _categories(text, lang), text
 
 
+@pytest.mark.parametrize("case", PLAIN_CASES, ids=lambda c: f"{c[1]}-{c[0]}")
+def test_plain_wording_is_tagged_with_its_category(case: tuple[str, str, str]) -> None:
+    category, lang, text = case
+    assert category in _categories(text, lang), text
+
+
+@pytest.mark.parametrize("case", NOT_CASES, ids=lambda c: f"{c[1]}-{c[0]}")
+def test_near_words_are_not_the_category(case: tuple[str, str, str]) -> None:
+    category, lang, text = case
+    assert category not in _categories(text, lang), text
+
+
 @pytest.mark.parametrize("lang", ["fr", "de"])
 def test_unrelated_text_gets_no_practice(lang: str) -> None:
     assert not _categories(UNRELATED[lang], lang) & set(OPP115_CATEGORIES[:-1])
 
 
-@pytest.mark.parametrize("text", [t for case in CASES + MARKER_CASES for t in case[1:]])
+@pytest.mark.parametrize(
+    "text", [t for case in CASES + MARKER_CASES for t in case[1:]] + [c[2] for c in PLAIN_CASES + NOT_CASES]
+)
 def test_trigger_gate_never_changes_tags(text: str) -> None:
     for lang in ("fr", "de"):
         assert tag_text(text, lang=lang) == tag_text(text, gated=False, lang=lang)

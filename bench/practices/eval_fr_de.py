@@ -6,7 +6,12 @@ document's detected language; a category is present in a policy when any of its 
 per-category precision / recall / F1 and micro per language, for the dev half, the test half and all (the
 halves split by service), and, apart, the markers (their labels come from a text search, see the README).
 
+`--heldout` scores, the same way, the 32 French and German policies written for the benchmark
+(bench/practices/data/fr_de_heldout/, labels in fr_de_heldout_labels.csv; its README says how they were made).
+`--half dev` prints the dev half only (the test half is for checkpoints).
+
     uv run python bench/practices/eval_fr_de.py --docs ../shared/data/ota-doctypes
+    uv run python bench/practices/eval_fr_de.py --heldout --half dev --errors
 """
 
 from __future__ import annotations
@@ -21,19 +26,26 @@ from pipelines.text.extract import extract
 from pipelines.text.segment import segment_markdown
 
 LABELS = Path(__file__).parent / "data" / "fr_de_labels.csv"
+HELDOUT_LABELS = Path(__file__).parent / "data" / "fr_de_heldout_labels.csv"
+HELDOUT_DOCS = Path(__file__).parent / "data" / "fr_de_heldout"
 FIXED = ("doc", "service", "language", "half")
 MARKERS = ("cookies", "children", "gdpr")
 
 
-def policy_tags(path: Path) -> tuple[str | None, set[str]]:
-    """The detected language of one policy and the categories the rules tagger finds in any of its segments."""
+def policy_tags(path: Path) -> tuple[str | None, dict[str, tuple[str, str]]]:
+    """The detected language of one policy and the categories the rules tagger finds in any of its segments,
+    each with the cue and the segment of its first tag."""
     doc = extract(path.read_bytes(), "text/html" if path.suffix == ".html" else "text/markdown")
     texts = [s.text for s in segment_markdown(doc.text)]
     tags = RulesTagger().tag_batch(texts, [doc.language] * len(texts))
-    return doc.language, {t.category for ts in tags for t in ts}
+    found: dict[str, tuple[str, str]] = {}
+    for text, ts in zip(texts, tags, strict=True):
+        for t in ts:
+            found.setdefault(t.category, (t.cue, text))
+    return doc.language, found
 
 
-def table(title: str, rows: list[dict], found: dict[str, set[str]], categories: list[str]) -> float:
+def table(title: str, rows: list[dict], found: dict[str, dict], categories: list[str]) -> float:
     """Print per-category and micro P/R/F1 of these policies; return the micro F1."""
     print(f"\n== {title} ({len(rows)} policies)")
     print(f"{'category':40s} {'prec':>6s} {'rec':>6s} {'F1':>6s} {'gold':>5s}")
@@ -57,33 +69,52 @@ def _f(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", required=True, help="the ota-doctypes folder (paths in the labels are relative to it)")
-    ap.add_argument("--errors", action="store_true", help="list each policy's missed and extra categories")
-    args = ap.parse_args(argv)
-    with LABELS.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+def score(labels: Path, docs: Path, errors: bool, halves: tuple[str | None, ...], what: str) -> dict[str, float]:
+    """Tag the policies of one labels file (paths relative to `docs`), print their tables; the micro F1s."""
+    with labels.open(newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["half"] in halves or None in halves]
+    markers = [m for m in MARKERS if m in rows[0]]
     categories = [c for c in rows[0] if c not in FIXED and c not in MARKERS]
-    found: dict[str, set[str]] = {}
+    found: dict[str, dict[str, tuple[str, str]]] = {}
     for r in rows:
-        language, found[r["doc"]] = policy_tags(Path(args.docs) / r["doc"])
+        language, found[r["doc"]] = policy_tags(docs / r["doc"])
         if language != r["language"]:
             print(f"note: {r['doc']} detected as {language}, labelled {r['language']}")
-        if args.errors:
-            missed = [c for c in categories + list(MARKERS) if r[c] == "1" and c not in found[r["doc"]]]
-            extra = [c for c in categories + list(MARKERS) if r[c] == "0" and c in found[r["doc"]]]
+        if errors:
+            missed = [c for c in categories + markers if r[c] == "1" and c not in found[r["doc"]]]
+            extra = [c for c in categories + markers if r[c] == "0" and c in found[r["doc"]]]
             print(f"{r['service']:20s} {r['half']:4s} missed {missed} extra {extra}")
+            for c in extra:
+                cue, text = found[r["doc"]][c]
+                print(f"    {c}: cue {cue!r} in {text[:300]!r}")
     summary = {}
     for lang in sorted({r["language"] for r in rows}):
-        for half in ("dev", "test", None):
+        for half in halves:
             part = [r for r in rows if r["language"] == lang and (half is None or r["half"] == half)]
             if part:
                 name = f"{lang} {half or 'all'}"
-                summary[name] = table(f"rules tagger, {name}", part, found, categories)
-        table(f"markers, {lang} all (labels from a text search)", [r for r in rows if r["language"] == lang], found,
-              list(MARKERS))  # fmt: skip
-    print("\nmicro F1: " + ", ".join(f"{k} {v:.3f}" for k, v in summary.items()))
+                summary[name] = table(f"rules tagger, {what}, {name}", part, found, categories)
+        if markers:
+            ours = [r for r in rows if r["language"] == lang]
+            table(f"markers, {what}, {lang} (labels from a text search)", ours, found, markers)
+    print(f"\nmicro F1, {what}: " + ", ".join(f"{k} {v:.3f}" for k, v in summary.items()))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", help="the ota-doctypes folder (paths in the labels are relative to it)")
+    ap.add_argument("--heldout", action="store_true", help="score the held-out policies written for the benchmark")
+    ap.add_argument("--half", choices=("dev", "test", "all"), default="all", help="which half to print (default all)")
+    ap.add_argument("--errors", action="store_true", help="list each policy's missed and extra categories")
+    args = ap.parse_args(argv)
+    if not args.docs and not args.heldout:
+        ap.error("give --docs, --heldout or both")
+    halves = ("dev", "test", None) if args.half == "all" else (args.half,)
+    if args.docs:
+        score(LABELS, Path(args.docs), args.errors, halves, "ota")
+    if args.heldout:
+        score(HELDOUT_LABELS, HELDOUT_DOCS, args.errors, halves, "held-out")
     return 0
 
 
