@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +140,25 @@ def replace(
     with transaction(con):
         con.execute(f"DELETE FROM {table.name}" + (f" WHERE {where}" if where else ""), list(params))
         return _insert(con, table, rows)
+
+
+def load_slices(
+    con: duckdb.DuckDBPyConnection,
+    rows_of: Mapping[str, Iterable[dict] | pd.DataFrame],
+    replacing: tuple[str, Sequence[object]] | None = None,
+    prints: tuple[str, dict[int, str]] | None = None,
+) -> None:
+    """Load several tables in one transaction: in each, delete the slice `replacing` (a `where` and its params,
+    as `replace` takes them; nothing when None) and insert its rows; then record the (stage, fingerprints)
+    `prints` (see `set_stage_fingerprints`). One commit for what would take a commit a table and one more
+    for the fingerprints, and a crash leaves the tables and the fingerprints as they were, together."""
+    with transaction(con):
+        for table_name, rows in rows_of.items():
+            if replacing is not None:
+                con.execute(f"DELETE FROM {TABLES[table_name].name} WHERE {replacing[0]}", list(replacing[1]))
+            _insert(con, TABLES[table_name], rows)
+        if prints is not None and prints[1]:
+            set_stage_fingerprints(con, *prints)
 
 
 def append(con: duckdb.DuckDBPyConnection, table_name: str, rows: Iterable[dict] | pd.DataFrame) -> int:
