@@ -23,7 +23,7 @@ from pipelines.practices.tags import Tagger
 from pipelines.runtime.fingerprints import code_identity, shard_prints, stale_shards
 from pipelines.runtime.pool import Pool, call, pool_or_local
 from pipelines.runtime.shards import in_shards, sites_of
-from pipelines.runtime.staging import with_progress
+from pipelines.runtime.staging import LOAD_EVERY, with_progress
 from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.warehouse import tables
 from pipelines.warehouse.texts import texts_at
@@ -55,11 +55,12 @@ def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: 
     if not stale:
         return {"versions": 0, "sites": 0, "unchanged": 1}
     n_versions = n_sites = 0
-    for fresh, done, (versions, links) in _by_chunk(con, stale, pool, 2, _version_jobs, "sites grouped"):
-        loads = {"policy_versions": versions, "capture_versions": links}
+    names = ("policy_versions", "capture_versions")
+    for fresh, done, loads in _by_chunk(con, stale, pool, names, _version_jobs, "sites grouped"):
         _load_chunk(con, "policy_versions", loads, fresh, {s: prints[s] for s in done})
-        n_versions += len(versions)
-        n_sites += versions["site_id"].nunique() if len(versions) else 0
+        versions = [rows for table, rows in loads if table == "policy_versions" and len(rows)]
+        n_versions += sum(len(rows) for rows in versions)
+        n_sites += sum(rows["site_id"].nunique() for rows in versions)  # a site is in one job
     return {"versions": n_versions, "sites": n_sites, "shards": len(stale)}
 
 
@@ -80,42 +81,60 @@ def _by_chunk(
     con: duckdb.DuckDBPyConnection,
     shards: Sequence[int],
     pool: Pool | None,
-    n_frames: int,
+    names: Sequence[str],
     jobs_of: Callable[[duckdb.DuckDBPyConnection, dict[int, list[list[str]]]], Iterator[tuple]],
     what: str,
-) -> Iterator[tuple[list[int], list[int], list[pd.DataFrame]]]:
+) -> Iterator[tuple[list[int], list[int], list[tuple[str, pd.DataFrame]]]]:
     """Run the pool jobs `jobs_of(con, {shard: chunks})` makes for the shards' chunks of sites (each job returns
-    its shard and `n_frames` frames). Yield each result as it comes, as (fresh, done, frames): the shards it is
-    the first of to come (their old rows to delete) and the last of (their fingerprints to record). The shards
-    with no sites come first, all at once, with empty frames: a small build has most of its shards empty, and
-    a load a shard costs ~10 ms for nothing. `jobs_of` reads what the jobs need for all the shards at once: a
-    query a shard would scan the same tables once for each.
+    its shard and a frame of each table of `names`). Yield the results as they come, LOAD_EVERY at a time, as
+    (fresh, done, loads): the shards they are the first of to come (their old rows to delete), the shards they
+    complete (their fingerprints to record), and their (table, rows). The shards with no sites come first,
+    all at once, with empty frames: a small build has most of its shards empty, and a load a shard costs
+    ~10 ms for nothing. `jobs_of` reads what the jobs need for all the shards at once: a query a shard would
+    scan the same tables once for each.
 
     Jobs are made as the pool takes them and results are loaded as they come, so the writer holds the inputs
-    and results of the jobs in flight: nothing that grows with the tables.
+    and results of the jobs in flight and of LOAD_EVERY more: nothing that grows with the tables.
     """
     chunks, n = _site_chunks(con, shards)
     left = {s: len(c) for s, c in chunks.items()}
-    if empty := [s for s in shards if not left[s]]:
-        yield empty, empty, [pd.DataFrame()] * n_frames
-    if not (busy := {s: chunks[s] for s in shards if left[s]}):
-        return
     started: set[int] = set()
-    with pool_or_local(pool, n) as p:
-        total = sum(len(c) for cs in chunks.values() for c in cs)
-        for shard, *frames in with_progress(p.run(call, jobs_of(con, busy)), what, total, SITE_CHUNK):
-            left[shard] -= 1
-            yield [] if shard in started else [shard], [] if left[shard] else [shard], frames
-            started.add(shard)
+
+    def grouped(results: list[tuple[list[int], list[pd.DataFrame]]]) -> tuple:
+        fresh, done = [], []
+        for shards_of, _ in results:
+            fresh += [s for s in shards_of if s not in started]
+            started.update(shards_of)
+            for s in shards_of:
+                left[s] = max(left[s] - 1, 0)
+                done += [] if left[s] else [s]
+        results_loads = [(name, rows) for _, frames in results for name, rows in zip(names, frames, strict=True)]
+        results.clear()
+        return fresh, done, results_loads
+
+    pending = [(empty, [pd.DataFrame()] * len(names))] if (empty := [s for s in shards if not left[s]]) else []
+    if busy := {s: chunks[s] for s in shards if left[s]}:
+        with pool_or_local(pool, n) as p:
+            total = sum(len(c) for cs in chunks.values() for c in cs)
+            for shard, *frames in with_progress(p.run(call, jobs_of(con, busy)), what, total, SITE_CHUNK):
+                pending.append(([shard], frames))
+                if len(pending) >= LOAD_EVERY:
+                    yield grouped(pending)
+    if pending:
+        yield grouped(pending)
 
 
 def _load_chunk(
-    con: duckdb.DuckDBPyConnection, stage: str, rows_of: dict[str, pd.DataFrame], fresh: list[int], prints: dict
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    loads: list[tuple[str, pd.DataFrame]],
+    fresh: list[int],
+    prints: dict[int, str],
 ) -> None:
-    """Load one result's rows of each table, in one transaction: first deleting the old rows of the `fresh`
-    shards (those it is the first of), and last recording the `prints` of the shards it completes, so that a
+    """Load some results' rows, in one transaction: first deleting the old rows of the `fresh` shards (those
+    the results are the first of), and last recording the `prints` of the shards they complete, so that a
     crash before a shard's last load leaves it stale, to be redone whole by the next run."""
-    tables.load_slices(con, rows_of, sites_of(fresh) if fresh else None, (stage, prints))
+    tables.load_slices(con, loads, sites_of(fresh) if fresh else None, (stage, prints))
 
 
 def _chunk_rows(con: duckdb.DuckDBPyConnection, shard: int, sites: list[str]) -> pd.DataFrame:
@@ -205,9 +224,9 @@ def build_changes(
         return {"changes": 0, "unchanged": 1}
     jobs_of = functools.partial(_change_jobs, tagger=tagger)
     total = 0
-    for fresh, done, (changes,) in _by_chunk(con, stale, pool, 1, jobs_of, "sites compared"):
-        _load_chunk(con, "version_changes", {"version_changes": changes}, fresh, {s: prints[s] for s in done})
-        total += len(changes)
+    for fresh, done, loads in _by_chunk(con, stale, pool, ("version_changes",), jobs_of, "sites compared"):
+        _load_chunk(con, "version_changes", loads, fresh, {s: prints[s] for s in done})
+        total += sum(len(rows) for _, rows in loads)
     return {"changes": total, "shards": len(stale)}
 
 
