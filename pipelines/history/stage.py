@@ -148,12 +148,17 @@ def _version_jobs(con: duckdb.DuckDBPyConnection, chunks: dict[int, list[list[st
     """Versions jobs for these shards' chunks of sites: each, the policy captures of a chunk
     (versions.VERSION_INPUT_COLUMNS), each text held once however many captures share it (and pickled once to a
     worker)."""
+    # `_t` is the smallest rowid of the documents with the row's text: a GROUP BY over the documents, a third
+    # of the time a window over the captures takes, partitioning by the same texts
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _shard AS
+           WITH c AS (SELECT * FROM captures WHERE shard IN (SELECT unnest(?)) AND fetch_status = 'ok'),
+           d AS (SELECT rowid AS _r, * FROM documents
+                 WHERE is_policy AND extractor_version = ? AND payload_sha256 IN (SELECT payload_sha256 FROM c)),
+           t AS (SELECT unnest(list(_r)) AS _r, min(_r) AS _t FROM d GROUP BY text)
            SELECT c.shard, c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date,
-                  d.word_count, d.language, d.rowid AS _r, min(d.rowid) OVER (PARTITION BY d.text) AS _t
-           FROM captures c JOIN documents d USING (payload_sha256)
-           WHERE c.shard IN (SELECT unnest(?)) AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
+                  d.word_count, d.language, d._r, t._t
+           FROM c JOIN d USING (payload_sha256) JOIN t USING (_r)
            ORDER BY c.shard, c.site_id""",
         [list(chunks), EXTRACTOR_VERSION],
     )
