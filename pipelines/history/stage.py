@@ -148,14 +148,16 @@ def _version_jobs(con: duckdb.DuckDBPyConnection, chunks: dict[int, list[list[st
     """Versions jobs for these shards' chunks of sites: each, the policy captures of a chunk
     (versions.VERSION_INPUT_COLUMNS), each text held once however many captures share it (and pickled once to a
     worker)."""
-    # `_t` is the smallest rowid of the documents with the row's text: a GROUP BY over the documents, a third
-    # of the time a window over the captures takes, partitioning by the same texts
+    # `_t` is the smallest rowid of the documents with the row's text: texts read by rowid for a GROUP BY
+    # alone take a third to a fifth of the time of a window partitioned by the text, or of texts carried
+    # through the joins that pick the documents
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _shard AS
            WITH c AS (SELECT * FROM captures WHERE shard IN (SELECT unnest(?)) AND fetch_status = 'ok'),
-           d AS (SELECT rowid AS _r, * FROM documents
+           d AS (SELECT rowid AS _r, payload_sha256, stated_date, word_count, language FROM documents
                  WHERE is_policy AND extractor_version = ? AND payload_sha256 IN (SELECT payload_sha256 FROM c)),
-           t AS (SELECT unnest(list(_r)) AS _r, min(_r) AS _t FROM d GROUP BY text)
+           t AS (SELECT unnest(list(rowid)) AS _r, min(rowid) AS _t FROM documents
+                 WHERE rowid IN (SELECT _r FROM d) GROUP BY text)
            SELECT c.shard, c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date,
                   d.word_count, d.language, d._r, t._t
            FROM c JOIN d USING (payload_sha256) JOIN t USING (_r)
