@@ -23,7 +23,7 @@ from pipelines.practices.tags import Tagger
 from pipelines.runtime.fingerprints import code_identity, shard_prints, stale_shards
 from pipelines.runtime.pool import Pool, call, pool_or_local
 from pipelines.runtime.shards import in_shards, sites_of
-from pipelines.runtime.staging import with_progress
+from pipelines.runtime.staging import LOAD_EVERY, with_progress
 from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.warehouse import tables
 from pipelines.warehouse.texts import texts_at
@@ -55,14 +55,12 @@ def build_versions(con: duckdb.DuckDBPyConnection, shards: Sequence[int], pool: 
     if not stale:
         return {"versions": 0, "sites": 0, "unchanged": 1}
     n_versions = n_sites = 0
-    for shards_of, (versions, links), first, last in _by_chunk(con, stale, pool, 2, _version_jobs, "sites grouped"):
-        _load_chunk(con, "policy_versions", versions, shards_of, first)
-        _load_chunk(con, "capture_versions", links, shards_of, first)
-        if last:
-            # recorded last: a crash before this leaves the shard stale, to be regrouped by the next run
-            tables.set_stage_fingerprints(con, "policy_versions", {s: prints[s] for s in shards_of})
-        n_versions += len(versions)
-        n_sites += versions["site_id"].nunique() if len(versions) else 0
+    names = ("policy_versions", "capture_versions")
+    for fresh, done, loads in _by_chunk(con, stale, pool, names, _version_jobs, "sites grouped"):
+        _load_chunk(con, "policy_versions", loads, fresh, {s: prints[s] for s in done})
+        versions = [rows for table, rows in loads if table == "policy_versions" and len(rows)]
+        n_versions += sum(len(rows) for rows in versions)
+        n_sites += sum(rows["site_id"].nunique() for rows in versions)  # a site is in one job
     return {"versions": n_versions, "sites": n_sites, "shards": len(stale)}
 
 
@@ -83,60 +81,93 @@ def _by_chunk(
     con: duckdb.DuckDBPyConnection,
     shards: Sequence[int],
     pool: Pool | None,
-    n_frames: int,
-    jobs_of: Callable[[duckdb.DuckDBPyConnection, int, list[list[str]]], Iterator[tuple]],
+    names: Sequence[str],
+    jobs_of: Callable[[duckdb.DuckDBPyConnection, dict[int, list[list[str]]]], Iterator[tuple]],
     what: str,
-) -> Iterator[tuple[list[int], list[pd.DataFrame], bool, bool]]:
-    """Run the pool jobs `jobs_of(con, shard, chunks)` makes for each shard's chunks of sites (each job returns
-    the shard and `n_frames` frames). Yield each result as it comes, as ([shard], frames, first, last): whether
-    it is the first and the last of its shard to come. The shards with no sites come first, all at once, with
-    empty frames: a small build has most of its shards empty, and a load a shard costs ~10 ms for nothing.
+) -> Iterator[tuple[list[int], list[int], list[tuple[str, pd.DataFrame]]]]:
+    """Run the pool jobs `jobs_of(con, {shard: chunks})` makes for the shards' chunks of sites (each job returns
+    its shard and a frame of each table of `names`). Yield the results as they come, LOAD_EVERY at a time, as
+    (fresh, done, loads): the shards they are the first of to come (their old rows to delete), the shards they
+    complete (their fingerprints to record), and their (table, rows). The shards with no sites come first,
+    all at once, with empty frames: a small build has most of its shards empty, and a load a shard costs
+    ~10 ms for nothing. `jobs_of` reads what the jobs need for all the shards at once: a query a shard would
+    scan the same tables once for each.
 
     Jobs are made as the pool takes them and results are loaded as they come, so the writer holds the inputs
-    and results of the jobs in flight: nothing that grows with the tables.
+    and results of the jobs in flight and of LOAD_EVERY more: nothing that grows with the tables.
     """
     chunks, n = _site_chunks(con, shards)
     left = {s: len(c) for s, c in chunks.items()}
-    if empty := [s for s in shards if not left[s]]:
-        yield empty, [pd.DataFrame()] * n_frames, True, True
-    jobs = (job for s in shards if left[s] for job in jobs_of(con, s, chunks[s]))
     started: set[int] = set()
-    with pool_or_local(pool, n) as p:
-        total = sum(len(c) for cs in chunks.values() for c in cs)
-        for shard, *frames in with_progress(p.run(call, jobs), what, total, SITE_CHUNK):
-            left[shard] -= 1
-            yield [shard], frames, shard not in started, not left[shard]
-            started.add(shard)
+
+    def grouped(results: list[tuple[list[int], list[pd.DataFrame]]]) -> tuple:
+        fresh, done = [], []
+        for shards_of, _ in results:
+            fresh += [s for s in shards_of if s not in started]
+            started.update(shards_of)
+            for s in shards_of:
+                left[s] = max(left[s] - 1, 0)
+                done += [] if left[s] else [s]
+        results_loads = [(name, rows) for _, frames in results for name, rows in zip(names, frames, strict=True)]
+        results.clear()
+        return fresh, done, results_loads
+
+    pending = [(empty, [pd.DataFrame()] * len(names))] if (empty := [s for s in shards if not left[s]]) else []
+    if busy := {s: chunks[s] for s in shards if left[s]}:
+        with pool_or_local(pool, n) as p:
+            total = sum(len(c) for cs in chunks.values() for c in cs)
+            for shard, *frames in with_progress(p.run(call, jobs_of(con, busy)), what, total, SITE_CHUNK):
+                pending.append(([shard], frames))
+                if len(pending) >= LOAD_EVERY:
+                    yield grouped(pending)
+    if pending:
+        yield grouped(pending)
 
 
-def _load_chunk(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame, shards: list[int], first: bool) -> None:
-    """Load one chunk's rows of `table`; the first of a shard's chunks first deletes the shards' old rows."""
-    if first:
-        tables.replace(con, table, rows, *sites_of(shards))
-    else:
-        tables.append(con, table, rows)
+def _load_chunk(
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    loads: list[tuple[str, pd.DataFrame]],
+    fresh: list[int],
+    prints: dict[int, str],
+) -> None:
+    """Load some results' rows, in one transaction: first deleting the old rows of the `fresh` shards (those
+    the results are the first of), and last recording the `prints` of the shards they complete, so that a
+    crash before a shard's last load leaves it stale, to be redone whole by the next run."""
+    tables.load_slices(con, loads, sites_of(fresh) if fresh else None, (stage, prints))
 
 
-def _chunk_rows(con: duckdb.DuckDBPyConnection, sites: list[str]) -> pd.DataFrame:
-    """The rows of _shard for one chunk of sites (chunks are ranges of the shard's sites in order)."""
-    return con.execute("SELECT * FROM _shard WHERE site_id BETWEEN ? AND ?", [sites[0], sites[-1]]).df()
+def _chunk_rows(con: duckdb.DuckDBPyConnection, shard: int, sites: list[str]) -> pd.DataFrame:
+    """The rows of _shard for one chunk of a shard's sites (chunks are ranges of the shard's sites in order)."""
+    return con.execute(
+        "SELECT * EXCLUDE (shard) FROM _shard WHERE shard = ? AND site_id BETWEEN ? AND ?", [shard, sites[0], sites[-1]]
+    ).df()
 
 
-def _version_jobs(con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[str]]) -> Iterator[tuple]:
-    """Versions jobs for one shard: each, the policy captures of a chunk of sites (versions.VERSION_INPUT_COLUMNS),
-    each text held once however many captures share it (and pickled once to a worker)."""
+def _version_jobs(con: duckdb.DuckDBPyConnection, chunks: dict[int, list[list[str]]]) -> Iterator[tuple]:
+    """Versions jobs for these shards' chunks of sites: each, the policy captures of a chunk
+    (versions.VERSION_INPUT_COLUMNS), each text held once however many captures share it (and pickled once to a
+    worker)."""
+    # `_t` is the smallest rowid of the documents with the row's text: texts read by rowid for a GROUP BY
+    # alone take a third to a fifth of the time of a window partitioned by the text, or of texts carried
+    # through the joins that pick the documents
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _shard AS
-           SELECT c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date, d.word_count,
-                  d.language, d.rowid AS _r, min(d.rowid) OVER (PARTITION BY d.text) AS _t
-           FROM captures c JOIN documents d USING (payload_sha256)
-           WHERE c.shard = ? AND c.fetch_status = 'ok' AND d.is_policy AND d.extractor_version = ?
-           ORDER BY c.site_id""",
-        [shard, EXTRACTOR_VERSION],
+           WITH c AS (SELECT * FROM captures WHERE shard IN (SELECT unnest(?)) AND fetch_status = 'ok'),
+           d AS (SELECT rowid AS _r, payload_sha256, stated_date, word_count, language FROM documents
+                 WHERE is_policy AND extractor_version = ? AND payload_sha256 IN (SELECT payload_sha256 FROM c)),
+           t AS (SELECT unnest(list(rowid)) AS _r, min(rowid) AS _t FROM documents
+                 WHERE rowid IN (SELECT _r FROM d) GROUP BY text)
+           SELECT c.shard, c.capture_id, c.site_id, c.url, c.captured_at, c.payload_sha256, d.stated_date,
+                  d.word_count, d.language, d._r, t._t
+           FROM c JOIN d USING (payload_sha256) JOIN t USING (_r)
+           ORDER BY c.shard, c.site_id""",
+        [list(chunks), EXTRACTOR_VERSION],
     )
-    for sites in chunks:
-        df = _chunk_rows(con, sites)
-        yield _group_chunk, shard, df.drop(columns=["_r", "_t"]).assign(text=_each_text_once(con, df))
+    for shard, shard_chunks in chunks.items():
+        for sites in shard_chunks:
+            df = _chunk_rows(con, shard, sites)
+            yield _group_chunk, shard, df.drop(columns=["_r", "_t"]).assign(text=_each_text_once(con, df))
 
 
 def _each_text_once(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.Series:
@@ -200,26 +231,23 @@ def build_changes(
         return {"changes": 0, "unchanged": 1}
     jobs_of = functools.partial(_change_jobs, tagger=tagger)
     total = 0
-    for shards_of, (changes,), first, last in _by_chunk(con, stale, pool, 1, jobs_of, "sites compared"):
-        _load_chunk(con, "version_changes", changes, shards_of, first)
-        if last:
-            tables.set_stage_fingerprints(con, "version_changes", {s: prints[s] for s in shards_of})
-        total += len(changes)
+    for fresh, done, loads in _by_chunk(con, stale, pool, ("version_changes",), jobs_of, "sites compared"):
+        _load_chunk(con, "version_changes", loads, fresh, {s: prints[s] for s in done})
+        total += sum(len(rows) for _, rows in loads)
     return {"changes": total, "shards": len(stale)}
 
 
-def _change_jobs(
-    con: duckdb.DuckDBPyConnection, shard: int, chunks: list[list[str]], tagger: Tagger
-) -> Iterator[tuple]:
-    """Changes jobs for one shard: each, what `diff_versions` reads for a chunk of sites: their versions, and
-    each version's text, segments and tags."""
+def _change_jobs(con: duckdb.DuckDBPyConnection, chunks: dict[int, list[list[str]]], tagger: Tagger) -> Iterator[tuple]:
+    """Changes jobs for these shards' chunks of sites: each, what `diff_versions` reads for a chunk: their
+    versions, and each version's text, segments and tags."""
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _shard AS
-           SELECT v.*, coalesce(d.rowid, -1) AS _r FROM policy_versions v
+           SELECT ss.shard, v.*, coalesce(d.rowid, -1) AS _r FROM policy_versions v
+           JOIN (SELECT DISTINCT shard, site_id FROM captures WHERE shard IN (SELECT unnest(?))) ss
+             ON ss.site_id = v.site_id
            LEFT JOIN documents d ON d.payload_sha256 = v.payload_sha256 AND d.extractor_version = ?
-           WHERE v.site_id IN (SELECT site_id FROM captures WHERE shard = ?)
-           ORDER BY v.site_id""",
-        [EXTRACTOR_VERSION, shard],
+           ORDER BY ss.shard, v.site_id""",
+        [list(chunks), EXTRACTOR_VERSION],
     )
     # a document's segments are loaded together: one rowid range each
     con.execute(
@@ -235,21 +263,22 @@ def _change_jobs(
            WHERE s.extractor_version = ? AND s.payload_sha256 IN (SELECT payload_sha256 FROM _shard)""",
         [tagger.name, tagger.version, EXTRACTOR_VERSION],
     )
-    for sites in chunks:
-        versions = _chunk_rows(con, sites)
-        texts = texts_at(
-            con, "documents", set(zip(versions["_r"], versions["payload_sha256"], strict=True)), EXTRACTOR_VERSION
-        )
-        payloads = versions["payload_sha256"].unique().tolist()
-        yield (
-            _diff_chunk,
-            shard,
-            versions.drop(columns="_r"),
-            texts,
-            _segments_of(con, payloads),
-            _practices_of(con, payloads),
-            tagger.languages,
-        )
+    for shard, shard_chunks in chunks.items():
+        for sites in shard_chunks:
+            versions = _chunk_rows(con, shard, sites)
+            texts = texts_at(
+                con, "documents", set(zip(versions["_r"], versions["payload_sha256"], strict=True)), EXTRACTOR_VERSION
+            )
+            payloads = versions["payload_sha256"].unique().tolist()
+            yield (
+                _diff_chunk,
+                shard,
+                versions.drop(columns="_r"),
+                texts,
+                _segments_of(con, payloads),
+                _practices_of(con, payloads),
+                tagger.languages,
+            )
 
 
 def _segments_of(con: duckdb.DuckDBPyConnection, payloads: list[str]) -> dict[str, dict[str, str]]:

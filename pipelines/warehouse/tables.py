@@ -142,6 +142,26 @@ def replace(
         return _insert(con, table, rows)
 
 
+def load_slices(
+    con: duckdb.DuckDBPyConnection,
+    loads: Sequence[tuple[str, Iterable[dict] | pd.DataFrame]],
+    replacing: tuple[str, Sequence[object]] | None = None,
+    prints: tuple[str, dict[int, str]] | None = None,
+) -> None:
+    """Load (table, rows) pairs in one transaction: first delete the slice `replacing` (a `where` and its params,
+    as `replace` takes them; nothing when None) of each table named, then insert the rows, then record the
+    (stage, fingerprints) `prints` (see `set_stage_fingerprints`). One commit for what would take a commit a
+    load and one more for the fingerprints, and a crash leaves the tables and the fingerprints as they were."""
+    with transaction(con):
+        if replacing is not None:
+            for table_name in dict.fromkeys(name for name, _ in loads):
+                con.execute(f"DELETE FROM {TABLES[table_name].name} WHERE {replacing[0]}", list(replacing[1]))
+        for table_name, rows in loads:
+            _insert(con, TABLES[table_name], rows)
+        if prints is not None and prints[1]:
+            set_stage_fingerprints(con, *prints)
+
+
 def append(con: duckdb.DuckDBPyConnection, table_name: str, rows: Iterable[dict] | pd.DataFrame) -> int:
     """Insert `rows` (one transaction)."""
     with transaction(con):
@@ -210,10 +230,11 @@ def stage_fingerprints(con: duckdb.DuckDBPyConnection, stage: str) -> dict[int, 
 
 def set_stage_fingerprints(con: duckdb.DuckDBPyConnection, stage: str, prints: dict[int, str]) -> None:
     """Record the input fingerprint of each shard `stage` has just processed."""
-    df = pd.DataFrame({"stage": stage, "shard": list(prints), "fingerprint": list(prints.values())})
-    con.register("_prints", df)
-    con.execute("INSERT OR REPLACE INTO stage_state SELECT stage, shard, fingerprint FROM _prints")
-    con.unregister("_prints")
+    if prints:  # lists as parameters: registering a DataFrame costs some 3 ms more, and this runs once a load
+        con.execute(
+            "INSERT OR REPLACE INTO stage_state SELECT ?, unnest(?), unnest(?)",
+            [stage, list(prints), list(prints.values())],
+        )
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
