@@ -174,6 +174,8 @@ GATE_TEXTS = [t for case in MARKER_CASES for t in case[1:]] + [
     "We participate in the EU-U.S. Privacy Shield and the Data Privacy Framework (DPF).",
     "California residents may exercise their rights under the CCPA; EU data subjects may contact our DPO.",
     "We do not knowingly collect information from children under 13 without parental consent.",
+    "If you reside in California or another U.S. state with privacy laws, you have the right to request deletion.",
+    "You may withdraw your consent at any time; see [our cookie notice](https://example.com/cookies).",
 ]
 
 
@@ -317,3 +319,47 @@ def test_denied_choice_is_not_a_statement_of_one() -> None:
     assert granted[1][k] == "You may opt out"
     assert "may not" not in denied[1][k]
     assert denied[0][k] < granted[0][k]
+
+
+# (category, a modern GDPR/CCPA-era paragraph whose statement of the practice comes late, the words the cue should
+# quote). Written for these tests in the general wording of such notices, not sentences of any evaluation policy.
+MODERN_CASES = [
+    (
+        "User Access, Edit and Deletion",
+        "If you live in a country whose laws give you rights over your personal data, you have these rights:\n"
+        "1. Right of access: you may ask us for a copy of the personal data we hold about you.",
+        "Right of access",
+    ),
+    (
+        "User Access, Edit and Deletion",
+        "Depending on the laws of the place where you live, and subject to some exceptions, you may wish to access, "
+        "correct, or request deletion of the personal data we hold about you.",
+        "access, correct, or request deletion of the personal data",
+    ),
+    (
+        "User Choice/Control",
+        "Where we process your personal data on the basis of our legitimate interests, as described above, you "
+        "have the following right:\n6. Right to object: you may ask us to stop that processing.",
+        "Right to object",
+    ),
+    (
+        "International and Specific Audiences",
+        "This section describes the additional rights that the law gives some people. If you are a user located in "
+        "the EU/EEA/UK, you have the following rights regarding your personal data.",
+        "located in the EU",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "text", "quote"), MODERN_CASES)
+def test_modern_statement_tags_its_category(category: str, text: str, quote: str) -> None:
+    tags = {t.category: t for t in tag_text(text)}
+    assert category in tags
+    assert tags[category].cue.startswith(quote)
+
+
+def test_a_link_is_not_a_security_measure() -> None:
+    """ "https" names a security measure ("we use HTTPS"), not the scheme of a link, which markdown texts keep."""
+    linked = "To learn how our advertising partner uses data, read [its policy](https://example.com/privacy)."
+    assert "Data Security" not in {t.category for t in tag_text(linked)}
+    assert "Data Security" in {t.category for t in tag_text("All pages of our website are served over HTTPS.")}
