@@ -8,7 +8,7 @@ precision / recall / F1 and micro for the dev half, the test half and all (the h
 segments behind the decision: a false alarm's tagged segments, a miss's best-scoring segments, each with its
 score for the category and the strongest cue.
 
-    uv run python bench/practices/eval_en_modern.py --docs ../shared/data/ota-doctypes [--split dev] [--errors]
+    uv run python -m bench.practices.eval_en_modern --docs ../shared/data/ota-doctypes [--split dev] [--errors]
 """
 
 from __future__ import annotations

