@@ -262,10 +262,10 @@ def read_part(
     other than the first is only possible in a .warc.gz. `report.stopped_at` then tells where reading stopped:
     at `end` exactly when the part's last record ended there (the parts of a file were cut at records)."""
     report = report if report is not None else ReadReport()
-    gz = is_gzip(path)
-    if start and not gz:
-        raise ValueError(f"{path}: only a .warc.gz can be read from the middle")
     with path.open("rb") as fh:
+        gz = fh.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+        if start and not gz:
+            raise ValueError(f"{path}: only a .warc.gz can be read from the middle")
         at: int | None = start
         while at is not None:
             at = yield from _read_from(fh, path, at, end, gz, max_bytes, report)

@@ -106,8 +106,9 @@ def _by_chunk(
             fresh += [s for s in shards_of if s not in started]
             started.update(shards_of)
             for s in shards_of:
-                left[s] = max(left[s] - 1, 0)
-                done += [] if left[s] else [s]
+                left[s] = max(left[s] - 1, 0)  # an empty shard has no job to wait for
+                if not left[s]:
+                    done.append(s)
         results_loads = [(name, rows) for _, frames in results for name, rows in zip(names, frames, strict=True)]
         results.clear()
         return fresh, done, results_loads

@@ -158,7 +158,7 @@ def load_slices(
                 con.execute(f"DELETE FROM {TABLES[table_name].name} WHERE {replacing[0]}", list(replacing[1]))
         for table_name, rows in loads:
             _insert(con, TABLES[table_name], rows)
-        if prints is not None and prints[1]:
+        if prints is not None:
             set_stage_fingerprints(con, *prints)
 
 
