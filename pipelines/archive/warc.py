@@ -20,9 +20,10 @@ from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
@@ -273,6 +274,20 @@ def read_part(
         report.error = f"{path}: no WARC or ARC record (empty file)"
 
 
+def _isal_gzip() -> Any:
+    return isal_zlib.decompressobj(16 + isal_zlib.MAX_WBITS)
+
+
+def _inflate_with_isal(archive: ArchiveIterator) -> None:
+    """Have warcio inflate this archive's gzip members with ISA-L (a third less time to read a .warc.gz)
+    rather than zlib: the same API and output. Set on this reader only; warcio makes a decompressor per member
+    from its reader's table."""
+    reader = archive.reader
+    reader.DECOMPRESSORS = {**reader.DECOMPRESSORS, "gzip": _isal_gzip}
+    if reader.decomp_type == "gzip":
+        reader.decompressor = _isal_gzip()
+
+
 def _read_from(
     fh: BinaryIO, path: Path, start: int, end: int | None, gz: bool, max_bytes: int, report: ReadReport
 ) -> Iterator[tuple[int, Capture, bytes | None]]:
@@ -281,6 +296,7 @@ def _read_from(
     source = f"warc:{path.name}"
     fh.seek(start)
     archive = ArchiveIterator(fh, arc2warc=True, check_digests=True)
+    _inflate_with_isal(archive)
     records = iter(archive)
     try:
         while True:
