@@ -6,6 +6,7 @@ import gzip
 import io
 import random
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 import lxml.html
@@ -290,6 +291,38 @@ def test_pages_equal_but_for_scripts_styles_and_comments_are_read_once(monkeypat
     # each capture still gets the stated date its own time allows
     assert docs[0].stated_date != "2021-06-01" and docs[1].stated_date == "2021-06-01"
     assert docs[0].text == docs[1].text != docs[2].text
+
+
+def test_a_payload_whose_key_was_read_is_not_loaded() -> None:
+    body = POLICY_BODY.replace("March 3, 2019", "June 1, 2021")
+    pages = [_capture(body, "a1"), _capture(body, "b2"), _capture(body.replace("opt out", "unsubscribe"), "c3")]
+    times = [datetime(2021, 3, 1), datetime(2021, 7, 1), datetime(2021, 8, 1)]
+    loaded: list[int] = []
+
+    def load(i: int) -> Callable[[], bytes]:
+        return lambda: loaded.append(i) or pages[i]
+
+    keys = [ex.extraction_key(p, "text/html") for p in pages]
+    assert keys[0] == keys[1] != keys[2]
+    docs = list(ex.extract_many([(load(i), "text/html", at) for i, at in enumerate(times)], keys))
+    assert loaded == [0, 2]  # the second capture's page was read under its key already
+    assert docs == [extract(p, "text/html", captured_at=at) for p, at in zip(pages, times, strict=True)]
+
+
+def test_the_date_fallback_reads_a_shared_page_once_and_dates_each_capture(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the date is on the page around the text only (a header the main-text reading strips)
+    body = "<header><p>Last updated: June 1, 2021</p></header>" + POLICY_BODY.replace(
+        "<p>Last updated: March 3, 2019</p>", ""
+    )
+    assert "2019" not in body
+    reads = []
+    real = ex.page_text
+    monkeypatch.setattr(ex, "page_text", lambda root, headers: reads.append(1) or real(root, headers))
+    tasks = [(_capture(body, t), "text/html", datetime(2021, m, 1)) for t, m in (("a", 3), ("b", 7), ("c", 9))]
+    docs = list(ex.extract_many(tasks))
+    assert len(reads) == 1
+    assert docs[0].stated_date != "2021-06-01" and docs[1].stated_date == docs[2].stated_date == "2021-06-01"
+    assert docs == [extract(p, c, captured_at=at) for p, c, at in tasks]
 
 
 def test_inert_key_is_linear_on_unterminated_markup() -> None:

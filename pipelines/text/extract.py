@@ -13,7 +13,7 @@ import hashlib
 import itertools
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
@@ -25,7 +25,7 @@ from pipelines.text.decode import MAX_HTML_BYTES, TooLarge, decode, decode_cf_em
 from pipelines.text.describe import fk_grade, language
 from pipelines.text.keys import inert_key, tree_key
 from pipelines.text.normalize import text_hash
-from pipelines.text.page_dates import document_date, header_text, needs_page
+from pipelines.text.page_dates import document_date, header_text, needs_page, page_text
 from pipelines.text.pagetype import page_type
 from pipelines.text.pdf import pdf_title, pdf_to_text
 
@@ -183,6 +183,11 @@ class _Read:
     root: lxml.html.HtmlElement | None
     headers: str = ""  # the text of the page's <header> elements, which the main-text reading strips
 
+    @functools.cached_property
+    def page(self) -> str:
+        """The page's text the date fallback reads: taken once, however many captures share the page."""
+        return page_text(self.root, self.headers) if self.root is not None else ""
+
 
 def _described(text: str, title: str, root: lxml.html.HtmlElement | None, headers: str = "") -> _Read:
     doc = _document(text, title)
@@ -225,17 +230,22 @@ def extract(
 
 
 def extract_many(
-    tasks: Iterable[tuple[bytes, str | None, datetime | None]], keys: Iterable[str | None] | None = None
+    tasks: Iterable[tuple[bytes | Callable[[], bytes], str | None, datetime | None]],
+    keys: Iterable[str | None] | None = None,
 ) -> Iterator[Document]:
     """`extract` over (payload, content type, captured at) tasks, the same documents in the same order.
 
     Payloads with one extraction key (most distinct payloads of one archived page) are read once; each still
     gets the stated date its own capture time allows. `keys`, when given, are the tasks' extraction keys
-    computed before (`extraction_key`): a payload whose key was read is then not even parsed.
+    computed before (`extraction_key`): a payload whose key was read is then not even loaded (a task's payload
+    may be a function that loads it) or parsed.
     """
     seen: dict[str, _Read] = {}
     for (payload, content_type, captured_at), key in zip(tasks, keys or itertools.repeat(None), strict=False):
-        yield _extract(payload, content_type, captured_at, seen, key)
+        if key is not None and key in seen:  # its page was read under this key: its bytes are not needed
+            yield _extract(b"", content_type, captured_at, seen, key)
+        else:
+            yield _extract(payload() if callable(payload) else payload, content_type, captured_at, seen, key)
 
 
 def _extract(
@@ -261,7 +271,7 @@ def _extract(
                 return Document(status=read, error=error, extraction_key=key)
             if read.doc.status == "empty":
                 return replace(read.doc, extraction_key=key)
-            sd = document_date(read.doc.text, read.root, read.headers, captured_at)
+            sd = document_date(read.doc.text, (lambda: read.page) if read.root is not None else None, captured_at)
     except TooLarge as exc:
         return Document(status="too_large", error=str(exc))
     except _Timeout:

@@ -8,6 +8,7 @@ elements, which boilerplate stripping removes and so must be read before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -24,7 +25,7 @@ def header_text(root: lxml.html.HtmlElement) -> str:
     return "\n".join(t for el in root.iter("header") for t in el.itertext())
 
 
-def _page_text(root: lxml.html.HtmlElement, headers: str) -> str:
+def page_text(root: lxml.html.HtmlElement, headers: str) -> str:
     """The headers' text, then the page body less boilerplate containers, one text node a line; strips the tree
     in place. Headers go first: that is where a page puts them."""
     strip_boilerplate(root)  # already done by the main-text reading: a second pass finds nothing to strip
@@ -37,18 +38,20 @@ def needs_page(found: StatedDate | None) -> bool:
     return found is None or not found.day_known
 
 
-def document_date(
-    text: str, root: lxml.html.HtmlElement | None, headers: str, captured_at: datetime | None
-) -> StatedDate | None:
-    """The stated date of the main text; else (less sure) of the page; a month-only date of the text is refined
-    by a full date of the same month on the page ("January 2015" in the text, "14 January 2015" in the header)."""
+def document_date(text: str, page: Callable[[], str] | None, captured_at: datetime | None) -> StatedDate | None:
+    """The stated date of the main text; else (less sure) of the page (`page` gives its text, `page_text`); a
+    month-only date of the text is refined by a full date of the same month on the page ("January 2015" in the
+    text, "14 January 2015" in the header)."""
     found = stated_date(text, captured_at)
-    if not needs_page(found) or root is None:
+    if not needs_page(found) or page is None:
         return found
-    page = stated_date(_page_text(root, headers), captured_at)
-    if page is None:
+    on_page = stated_date(page(), captured_at)
+    if on_page is None:
         return found
-    same_month = found is not None and (found.value.year, found.value.month) == (page.value.year, page.value.month)
-    if found is None or (page.day_known and same_month):
-        return replace(page, confidence=round(page.confidence * PAGE_FACTOR, 2))
+    same_month = found is not None and (found.value.year, found.value.month) == (
+        on_page.value.year,
+        on_page.value.month,
+    )
+    if found is None or (on_page.day_known and same_month):
+        return replace(on_page, confidence=round(on_page.confidence * PAGE_FACTOR, 2))
     return found

@@ -6,6 +6,7 @@ workers, which stage Parquet, and this process loads it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
@@ -47,7 +48,8 @@ def _extract_batch(
     """
     store = RawStore(store_root)
     if reuse:
-        docs = extract_many(((store.get(sha), ctype, first) for sha, ctype, first, _ in tasks), (t[3] for t in tasks))
+        loads = ((functools.partial(store.get, sha), ctype, first) for sha, ctype, first, _ in tasks)
+        docs = extract_many(loads, (t[3] for t in tasks))
     else:
         docs = (extract(store.get(sha), ctype, captured_at=first) for sha, ctype, first, _ in tasks)
     rows = [{"payload_sha256": t[0], **doc.row()} for t, doc in zip(tasks, docs, strict=True)]
