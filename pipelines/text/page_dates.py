@@ -48,10 +48,7 @@ def document_date(text: str, page: Callable[[], str] | None, captured_at: dateti
     on_page = stated_date(page(), captured_at)
     if on_page is None:
         return found
-    same_month = found is not None and (found.value.year, found.value.month) == (
-        on_page.value.year,
-        on_page.value.month,
-    )
+    same_month = found is not None and found.value.replace(day=1) == on_page.value.replace(day=1)
     if found is None or (on_page.day_known and same_month):
         return replace(on_page, confidence=round(on_page.confidence * PAGE_FACTOR, 2))
     return found
