@@ -73,6 +73,7 @@ class _Cue:
     weight: float
     pattern: re.Pattern[str] | re2._Regexp
     cased: bool  # runs with re.I on the original text (it holds a case-sensitive acronym)
+    demotes: tuple[int, ...] = ()  # the categories a segment it matches is not about (see tag_text)
 
 
 _LOOKAROUND = re.compile(r"\(\?<?[=!]")
@@ -88,6 +89,7 @@ def _compile_cue(rx: str, cased: bool) -> re.Pattern[str] | re2._Regexp:
     return re2.compile(rx, options)
 
 
+_PRACTICE_INDEX = {c: k for k, c in enumerate(OPP115_CATEGORIES)}
 _GROUP_BITS = 3  # an index entry is cue << _GROUP_BITS | trigger group
 
 
@@ -111,7 +113,8 @@ def _compile_lexicon(lang: str) -> _Lexicon:
             cased = _needs_case(q.pattern)
             # French and German words hold letters RE2's ASCII \b and \w do not know: Python's engine reads them.
             pattern = _compile_cue(q.pattern, cased) if lang == "en" else re.compile(q.pattern, re.I if cased else 0)
-            lex.cues.append(_Cue(k, q.weight, pattern, cased))
+            demotes = tuple(_PRACTICE_INDEX[d] for d in q.demotes)
+            lex.cues.append(_Cue(k, q.weight, pattern, cased, demotes))
             parts = q.triggers.split(" & ")
             lex.groups.append(len(parts))
             lex.words.append(tuple(tuple(w.rstrip("=") for w in part.split()) for part in parts))
@@ -205,11 +208,18 @@ def score_text(text: str, gated: bool = True, lang: str = "en") -> tuple[list[fl
 
     `gated=False` runs every cue regardless of triggers (slow; for checking that the gate loses nothing).
     """
+    scores, cues, _ = _score(text, gated, lang)
+    return scores, cues
+
+
+def _score(text: str, gated: bool, lang: str) -> tuple[list[float], list[str], list[tuple[int, int]]]:
+    """score_text's scores and quotes, and the (category, demoted category) pairs of the matching cues."""
     lex = _LEXICONS[lang]
     lowered = text.lower()
     same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
     miss = [1.0] * len(_CATEGORIES)
     best: list[tuple[float, str]] = [(0.0, "")] * len(_CATEGORIES)
+    demoted: list[tuple[int, int]] = []
     # The capitalisation test reads English: German capitalises every noun, French headings are sentence case.
     headings = lang == "en" and _is_list_of_headings(text)
     for i in _active_cues(lowered, lang) if gated else range(len(lex.cues)):
@@ -218,6 +228,8 @@ def score_text(text: str, gated: bool = True, lang: str = "en") -> tuple[list[fl
         if m is None:
             continue
         weight = _positional_weight(cue, m.start(), headings)
+        if cue.demotes:
+            demoted.extend((cue.category, d) for d in cue.demotes)
         miss[cue.category] *= 1.0 - weight  # noisy-or: each distinct cue is independent evidence
         if weight > best[cue.category][0]:
             quote = text[m.start() : m.end()] if same or cue.cased else m.group(0)
@@ -226,7 +238,7 @@ def score_text(text: str, gated: bool = True, lang: str = "en") -> tuple[list[fl
         miss[category] *= 1.0 - weight
         if weight > best[category][0]:
             best[category] = (weight, label)
-    return [1.0 - m for m in miss], [b[1] for b in best]
+    return [1.0 - m for m in miss], [b[1] for b in best], demoted
 
 
 def _short_cue(text: str) -> list[tuple[int, float, str]]:
@@ -243,7 +255,7 @@ def cue_language(language: str | None) -> str:
 def tag_text(text: str, gated: bool = True, lang: str = "en") -> list[Tag]:
     """Tags of one segment: the OPP-115 categories kept by the decoding above and every marker reaching FIRE_AT,
     each with its score and the strongest cue."""
-    scores, cues = score_text(text, gated, lang)
+    scores, cues, demoted = _score(text, gated, lang)
     n = len(OPP115_CATEGORIES)
     best = max(range(n), key=scores.__getitem__)
     # The margin encodes how OPP-115's annotators labelled English segments; French and German cues are not tuned
@@ -253,6 +265,13 @@ def tag_text(text: str, gated: bool = True, lang: str = "en") -> list[Tag]:
         scores[k] > 0 and scores[k] >= THRESHOLDS[c] and 1.0 - scores[k] <= bound
         for k, c in enumerate(OPP115_CATEGORIES)
     ]
+    # A cue naming what a segment is about ("children under 13", "This Privacy Policy explains") demotes the
+    # practices its wording mentions in passing ("we do not knowingly collect"): once its own category is kept,
+    # theirs is dropped (English: the demotions encode how OPP-115's annotators labelled such segments).
+    if lang == "en":
+        for own, other in demoted:
+            if own < n and keep[own]:
+                keep[other] = False
     if not any(keep) and scores[best] >= FALLBACK_AT:
         keep[best] = True
     if not any(keep) and lang == "en":
