@@ -74,6 +74,7 @@ class _Cue:
     pattern: re.Pattern[str] | re2._Regexp
     cased: bool  # runs with re.I on the original text (it holds a case-sensitive acronym)
     demotes: tuple[int, ...] = ()  # the categories a segment it matches is not about (see tag_text)
+    aside: bool = False  # a remark beside a practice ("please note", "contact us"; see tag_text)
 
 
 _LOOKAROUND = re.compile(r"\(\?<?[=!]")
@@ -114,7 +115,7 @@ def _compile_lexicon(lang: str) -> _Lexicon:
             # French and German words hold letters RE2's ASCII \b and \w do not know: Python's engine reads them.
             pattern = _compile_cue(q.pattern, cased) if lang == "en" else re.compile(q.pattern, re.I if cased else 0)
             demotes = tuple(_PRACTICE_INDEX[d] for d in q.demotes)
-            lex.cues.append(_Cue(k, q.weight, pattern, cased, demotes))
+            lex.cues.append(_Cue(k, q.weight, pattern, cased, demotes, q.aside))
             parts = q.triggers.split(" & ")
             lex.groups.append(len(parts))
             lex.words.append(tuple(tuple(w.rstrip("=") for w in part.split()) for part in parts))
@@ -208,16 +209,18 @@ def score_text(text: str, gated: bool = True, lang: str = "en") -> tuple[list[fl
 
     `gated=False` runs every cue regardless of triggers (slow; for checking that the gate loses nothing).
     """
-    scores, cues, _ = _score(text, gated, lang)
+    scores, cues, _, _ = _score(text, gated, lang)
     return scores, cues
 
 
-def _score(text: str, gated: bool, lang: str) -> tuple[list[float], list[str], list[tuple[int, int]]]:
-    """score_text's scores and quotes, and the (category, demoted category) pairs of the matching cues."""
+def _score(text: str, gated: bool, lang: str) -> tuple[list[float], list[str], list[tuple[int, int]], list[float]]:
+    """score_text's scores and quotes, the (category, demoted category) pairs of the matching cues, and the
+    scores without the aside cues."""
     lex = _LEXICONS[lang]
     lowered = text.lower()
     same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
     miss = [1.0] * len(_CATEGORIES)
+    core = [1.0] * len(_CATEGORIES)  # the miss probabilities without the aside cues
     best: list[tuple[float, str]] = [(0.0, "")] * len(_CATEGORIES)
     demoted: list[tuple[int, int]] = []
     # The capitalisation test reads English: German capitalises every noun, French headings are sentence case.
@@ -231,14 +234,17 @@ def _score(text: str, gated: bool, lang: str) -> tuple[list[float], list[str], l
         if cue.demotes:
             demoted.extend((cue.category, d) for d in cue.demotes)
         miss[cue.category] *= 1.0 - weight  # noisy-or: each distinct cue is independent evidence
+        if not cue.aside:
+            core[cue.category] *= 1.0 - weight
         if weight > best[cue.category][0]:
             quote = text[m.start() : m.end()] if same or cue.cased else m.group(0)
             best[cue.category] = (weight, quote)
     for category, weight, label in _shape_cues(text, headings) if lang == "en" else _short_cue(text):
         miss[category] *= 1.0 - weight
+        core[category] *= 1.0 - weight
         if weight > best[category][0]:
             best[category] = (weight, label)
-    return [1.0 - m for m in miss], [b[1] for b in best], demoted
+    return [1.0 - m for m in miss], [b[1] for b in best], demoted, [1.0 - m for m in core]
 
 
 def _short_cue(text: str) -> list[tuple[int, float, str]]:
@@ -255,7 +261,7 @@ def cue_language(language: str | None) -> str:
 def tag_text(text: str, gated: bool = True, lang: str = "en") -> list[Tag]:
     """Tags of one segment: the OPP-115 categories kept by the decoding above and every marker reaching FIRE_AT,
     each with its score and the strongest cue."""
-    scores, cues, demoted = _score(text, gated, lang)
+    scores, cues, demoted, core = _score(text, gated, lang)
     n = len(OPP115_CATEGORIES)
     best = max(range(n), key=scores.__getitem__)
     # The margin encodes how OPP-115's annotators labelled English segments; French and German cues are not tuned
@@ -268,10 +274,15 @@ def tag_text(text: str, gated: bool = True, lang: str = "en") -> list[Tag]:
     # A cue naming what a segment is about ("children under 13", "This Privacy Policy explains") demotes the
     # practices its wording mentions in passing ("we do not knowingly collect"): once its own category is kept,
     # theirs is dropped (English: the demotions encode how OPP-115's annotators labelled such segments).
+    # An aside ("please note", "if you have questions, contact us") is kept as its category only where no other
+    # practice is: next to one, it remarks on that practice.
     if lang == "en":
         for own, other in demoted:
             if own < n and keep[own]:
                 keep[other] = False
+        aside = [keep[k] and core[k] < THRESHOLDS[c] for k, c in enumerate(OPP115_CATEGORIES)]
+        if any(aside) and any(keep[k] and not aside[k] for k in range(n)):
+            keep = [keep[k] and not aside[k] for k in range(n)]
     if not any(keep) and scores[best] >= FALLBACK_AT:
         keep[best] = True
     if not any(keep) and lang == "en":

@@ -18,7 +18,7 @@ LANGUAGES = ("en", "fr", "de")  # the languages cues are written in (ISO 639-1);
 _TEMPLATE = re.compile(r"<<(\w+)(?: (\d+))?>>")
 _CATEGORY_KEYS = {"name", "kind", "threshold", "cue", "cues_of"}
 _CUE_KEYS = {"weight", "pattern", "triggers"}
-_OPTIONAL_CUE_KEYS = {"lang", "demotes"}
+_OPTIONAL_CUE_KEYS = {"lang", "demotes", "aside"}
 
 
 class VocabularyError(ValueError):
@@ -35,6 +35,7 @@ class Cue:
     triggers: str
     langs: tuple[str, ...] = ("en",)
     demotes: tuple[str, ...] = ()  # practices an English segment this cue matches is not about (see rules.py)
+    aside: bool = False  # a remark beside a practice: alone, it does not keep its category next to one
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,10 @@ def _cue(path: Path, where: str, entry: object, templates: dict[str, str]) -> Cu
     demotes = entry.get("demotes", [])
     if not isinstance(demotes, list) or not all(isinstance(d, str) for d in demotes):
         raise VocabularyError(f"{path}: {where}: `demotes` must be a list of practice names")
-    return Cue(weight, pattern, triggers, tuple(langs), tuple(demotes))
+    aside = entry.get("aside", False)
+    if not isinstance(aside, bool):
+        raise VocabularyError(f"{path}: {where}: `aside` must be true or false")
+    return Cue(weight, pattern, triggers, tuple(langs), tuple(demotes), aside)
 
 
 VOCABULARY = load_vocabulary()
