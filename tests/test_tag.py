@@ -176,6 +176,8 @@ GATE_TEXTS = [t for case in MARKER_CASES for t in case[1:]] + [
     "We do not knowingly collect information from children under 13 without parental consent.",
     "If you reside in California or another U.S. state with privacy laws, you have the right to request deletion.",
     "You may withdraw your consent at any time; see [our cookie notice](https://example.com/cookies).",
+    "This Privacy Policy explains how we collect, use and share the information you provide on our websites.",
+    "We share your e-mail address with the companies that deliver our newsletters. Please note they may not keep it.",
 ]
 
 
@@ -282,6 +284,12 @@ STATEMENT_CASES = [
         "Copies of your posts may remain in our backup systems for a limited time.",
         "remain in our backup",
     ),
+    (
+        "Policy Change",
+        "When you register we ask for your name and e-mail address so that we can send you the newsletter you "
+        "asked for. If we change how we use it, we will post a revised privacy policy on this page.",
+        "post a revised privacy policy",
+    ),
 ]
 
 
@@ -356,3 +364,31 @@ def test_a_link_is_not_a_security_measure() -> None:
     linked = "To learn how our advertising partner uses data, read [its policy](https://example.com/privacy)."
     assert "Data Security" not in {t.category for t in tag_text(linked)}
     assert "Data Security" in {t.category for t in tag_text("All pages of our website are served over HTTPS.")}
+
+
+def test_a_childrens_statement_is_not_first_party_collection() -> None:
+    """ "We do not knowingly collect ... from children" is about an audience (OPP-115 files it under International
+    and Specific Audiences), though its verb is a collection verb: the audience cue demotes First Party."""
+    text = (
+        "We do not knowingly collect personal information from children under the age of 13. If we learn that we "
+        "have collected such information, we will delete it."
+    )
+    tags = {t.category for t in tag_text(text)}
+    assert "International and Specific Audiences" in tags
+    assert "First Party Collection/Use" not in tags
+
+
+def test_a_scope_statement_is_other_not_the_practices_it_lists() -> None:
+    """A paragraph opening with what the policy covers lists practices as its table of contents."""
+    text = "This Privacy Policy explains how we collect, use and share the information you provide on our websites."
+    assert {t.category for t in tag_text(text)} == {"Other"}
+    stated = "We collect and use the information you provide on our websites to send you our newsletters."
+    assert "First Party Collection/Use" in {t.category for t in tag_text(stated)}
+
+
+def test_an_aside_is_other_only_where_no_practice_is_stated() -> None:
+    """ "Please note" beside a practice remarks on it; alone, it is advice to the reader (Other)."""
+    beside = "We share your e-mail address with the companies that deliver our newsletters. Please note they may not "
+    beside += "keep it."
+    assert {t.category for t in tag_text(beside)} == {"Third Party Sharing/Collection"}
+    assert {t.category for t in tag_text("Please note that our offices are closed on public holidays.")} == {"Other"}

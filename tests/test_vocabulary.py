@@ -69,6 +69,17 @@ def test_templates_expand_and_categories_keep_file_order(tmp_path: Path) -> None
         ("triggers = 'cookie'", "triggers = 'cookie'\nweigth = 0.3", "unknown key(s) weigth"),
         ('cues_of = "cookies"', 'cues_of = "biscuits"', "`cues_of`"),
         ('name = "cookies_again"', 'name = "cookies"', "`name`"),
+        (
+            "triggers = 'retain & information data'",
+            "triggers = 'retain & information data'\ndemotes = ['cookies']",
+            "`demotes`",
+        ),
+        (
+            "triggers = 'retain & information data'",
+            "triggers = 'retain & information data'\ndemotes = 'x'",
+            "`demotes`",
+        ),
+        ("triggers = 'cookie'", "triggers = 'cookie'\naside = 'yes'", "`aside`"),
     ],
 )
 def test_a_bad_entry_is_refused_naming_the_file_and_the_entry(tmp_path: Path, old: str, new: str, says: str) -> None:

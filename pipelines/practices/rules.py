@@ -18,7 +18,10 @@ import re2
 from pipelines.practices.tags import Tag
 from pipelines.practices.vocabulary import LANGUAGES, OPP115_CATEGORIES, THRESHOLDS, VOCABULARY
 
-RULES_VERSION = "0.9.0"  # 0.9.0: the French and German cues of the held-out set and the English modern-wording cues
+# 0.10.0: English demotions (a children's or scope statement is not the collection it mentions) and asides (advice,
+# contact, seals, definitions, "the information we collect" do not keep their category next to a practice), and
+# the posting of a revised policy as a Policy Change statement
+RULES_VERSION = "0.10.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
@@ -73,6 +76,8 @@ class _Cue:
     weight: float
     pattern: re.Pattern[str] | re2._Regexp
     cased: bool  # runs with re.I on the original text (it holds a case-sensitive acronym)
+    demotes: tuple[int, ...] = ()  # the categories a segment it matches is not about (see tag_text)
+    aside: bool = False  # a remark beside a practice ("please note", "contact us"; see tag_text)
 
 
 _LOOKAROUND = re.compile(r"\(\?<?[=!]")
@@ -88,6 +93,7 @@ def _compile_cue(rx: str, cased: bool) -> re.Pattern[str] | re2._Regexp:
     return re2.compile(rx, options)
 
 
+_PRACTICE_INDEX = {c: k for k, c in enumerate(OPP115_CATEGORIES)}
 _GROUP_BITS = 3  # an index entry is cue << _GROUP_BITS | trigger group
 
 
@@ -111,7 +117,8 @@ def _compile_lexicon(lang: str) -> _Lexicon:
             cased = _needs_case(q.pattern)
             # French and German words hold letters RE2's ASCII \b and \w do not know: Python's engine reads them.
             pattern = _compile_cue(q.pattern, cased) if lang == "en" else re.compile(q.pattern, re.I if cased else 0)
-            lex.cues.append(_Cue(k, q.weight, pattern, cased))
+            demotes = tuple(_PRACTICE_INDEX[d] for d in q.demotes)
+            lex.cues.append(_Cue(k, q.weight, pattern, cased, demotes, q.aside))
             parts = q.triggers.split(" & ")
             lex.groups.append(len(parts))
             lex.words.append(tuple(tuple(w.rstrip("=") for w in part.split()) for part in parts))
@@ -205,11 +212,20 @@ def score_text(text: str, gated: bool = True, lang: str = "en") -> tuple[list[fl
 
     `gated=False` runs every cue regardless of triggers (slow; for checking that the gate loses nothing).
     """
+    scores, cues, _, _ = _score(text, gated, lang)
+    return scores, cues
+
+
+def _score(text: str, gated: bool, lang: str) -> tuple[list[float], list[str], list[tuple[int, int]], list[float]]:
+    """score_text's scores and quotes, the (category, demoted category) pairs of the matching cues, and the
+    scores without the aside cues."""
     lex = _LEXICONS[lang]
     lowered = text.lower()
     same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
     miss = [1.0] * len(_CATEGORIES)
+    core = [1.0] * len(_CATEGORIES)  # the miss probabilities without the aside cues
     best: list[tuple[float, str]] = [(0.0, "")] * len(_CATEGORIES)
+    demoted: list[tuple[int, int]] = []
     # The capitalisation test reads English: German capitalises every noun, French headings are sentence case.
     headings = lang == "en" and _is_list_of_headings(text)
     for i in _active_cues(lowered, lang) if gated else range(len(lex.cues)):
@@ -218,15 +234,20 @@ def score_text(text: str, gated: bool = True, lang: str = "en") -> tuple[list[fl
         if m is None:
             continue
         weight = _positional_weight(cue, m.start(), headings)
+        if cue.demotes:
+            demoted.extend((cue.category, d) for d in cue.demotes)
         miss[cue.category] *= 1.0 - weight  # noisy-or: each distinct cue is independent evidence
+        if not cue.aside:
+            core[cue.category] *= 1.0 - weight
         if weight > best[cue.category][0]:
             quote = text[m.start() : m.end()] if same or cue.cased else m.group(0)
             best[cue.category] = (weight, quote)
     for category, weight, label in _shape_cues(text, headings) if lang == "en" else _short_cue(text):
         miss[category] *= 1.0 - weight
+        core[category] *= 1.0 - weight
         if weight > best[category][0]:
             best[category] = (weight, label)
-    return [1.0 - m for m in miss], [b[1] for b in best]
+    return [1.0 - m for m in miss], [b[1] for b in best], demoted, [1.0 - m for m in core]
 
 
 def _short_cue(text: str) -> list[tuple[int, float, str]]:
@@ -243,7 +264,7 @@ def cue_language(language: str | None) -> str:
 def tag_text(text: str, gated: bool = True, lang: str = "en") -> list[Tag]:
     """Tags of one segment: the OPP-115 categories kept by the decoding above and every marker reaching FIRE_AT,
     each with its score and the strongest cue."""
-    scores, cues = score_text(text, gated, lang)
+    scores, cues, demoted, core = _score(text, gated, lang)
     n = len(OPP115_CATEGORIES)
     best = max(range(n), key=scores.__getitem__)
     # The margin encodes how OPP-115's annotators labelled English segments; French and German cues are not tuned
@@ -253,6 +274,18 @@ def tag_text(text: str, gated: bool = True, lang: str = "en") -> list[Tag]:
         scores[k] > 0 and scores[k] >= THRESHOLDS[c] and 1.0 - scores[k] <= bound
         for k, c in enumerate(OPP115_CATEGORIES)
     ]
+    # A cue naming what a segment is about ("children under 13", "This Privacy Policy explains") demotes the
+    # practices its wording mentions in passing ("we do not knowingly collect"): once its own category is kept,
+    # theirs is dropped (English: the demotions encode how OPP-115's annotators labelled such segments).
+    # An aside ("please note", "if you have questions, contact us") is kept as its category only where no other
+    # practice is: next to one, it remarks on that practice.
+    if lang == "en":
+        for own, other in demoted:
+            if own < n and keep[own]:
+                keep[other] = False
+        aside = [keep[k] and core[k] < THRESHOLDS[c] for k, c in enumerate(OPP115_CATEGORIES)]
+        if any(aside) and any(keep[k] and not aside[k] for k in range(n)):
+            keep = [keep[k] and not aside[k] for k in range(n)]
     if not any(keep) and scores[best] >= FALLBACK_AT:
         keep[best] = True
     if not any(keep) and lang == "en":

@@ -18,7 +18,7 @@ LANGUAGES = ("en", "fr", "de")  # the languages cues are written in (ISO 639-1);
 _TEMPLATE = re.compile(r"<<(\w+)(?: (\d+))?>>")
 _CATEGORY_KEYS = {"name", "kind", "threshold", "cue", "cues_of"}
 _CUE_KEYS = {"weight", "pattern", "triggers"}
-_OPTIONAL_CUE_KEYS = {"lang"}
+_OPTIONAL_CUE_KEYS = {"lang", "demotes", "aside"}
 
 
 class VocabularyError(ValueError):
@@ -34,6 +34,8 @@ class Cue:
     pattern: str
     triggers: str
     langs: tuple[str, ...] = ("en",)
+    demotes: tuple[str, ...] = ()  # practices an English segment this cue matches is not about (see rules.py)
+    aside: bool = False  # a remark beside a practice: alone, it does not keep its category next to one
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,11 @@ def load_vocabulary(path: Path = LEXICON_FILE) -> Vocabulary:
             raise VocabularyError(f"{path}: {where}: no English cues")
         by_name[name] = Category(name, kind, threshold, cues)
     categories = tuple(by_name.values())
+    practices = {c.name for c in categories if c.kind == "practice"}
+    for c in categories:
+        for q in c.cues:
+            if not set(q.demotes) <= practices - {c.name}:
+                raise VocabularyError(f"{path}: category {c.name}: `demotes` names other practices only")
     if [c.kind for c in categories] != sorted((c.kind for c in categories), key=KINDS.index):
         raise VocabularyError(f"{path}: the practices come first, then the markers")
     return Vocabulary(categories)
@@ -146,7 +153,13 @@ def _cue(path: Path, where: str, entry: object, templates: dict[str, str]) -> Cu
     langs = (langs,) if isinstance(langs, str) else langs
     if not isinstance(langs, list | tuple) or not langs or not set(langs) <= set(LANGUAGES):
         raise VocabularyError(f"{path}: {where}: `lang` must be one of {', '.join(LANGUAGES)} or a list of them")
-    return Cue(weight, pattern, triggers, tuple(langs))
+    demotes = entry.get("demotes", [])
+    if not isinstance(demotes, list) or not all(isinstance(d, str) for d in demotes):
+        raise VocabularyError(f"{path}: {where}: `demotes` must be a list of practice names")
+    aside = entry.get("aside", False)
+    if not isinstance(aside, bool):
+        raise VocabularyError(f"{path}: {where}: `aside` must be true or false")
+    return Cue(weight, pattern, triggers, tuple(langs), tuple(demotes), aside)
 
 
 VOCABULARY = load_vocabulary()
