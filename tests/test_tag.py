@@ -135,6 +135,67 @@ def test_french_and_german_segments_without_cues_get_no_tag() -> None:
     assert tag_text("Il faisait beau à Lisbonne et les trams étaient à l'heure.", lang="fr") == []
 
 
+# (language, a sentence in the formal address, the same in the informal one many apps use, its category)
+ADDRESS_PAIRS = [
+    (
+        "de",
+        "Wir informieren Sie hier über die Verarbeitung Ihrer Daten.",
+        "Wir informieren dich hier über die Verarbeitung deiner Daten.",
+        "First Party Collection/Use",
+    ),
+    (
+        "de",
+        "Sie entscheiden, ob wir Ihnen einen Newsletter schicken.",
+        "Du entscheidest, ob wir dir einen Newsletter schicken.",
+        "User Choice/Control",
+    ),
+    (
+        "de",
+        "Sie können jederzeit eine Kopie Ihrer gespeicherten Daten anfordern.",
+        "Du kannst jederzeit eine Kopie deiner gespeicherten Daten anfordern.",
+        "User Access, Edit and Deletion",
+    ),
+    ("de", "Ihre Rechte als Nutzer", "Deine Rechte als Nutzer", "User Access, Edit and Deletion"),
+    (
+        "fr",
+        "Vous pouvez vous opposer à tout moment à la prospection commerciale.",
+        "Tu peux t'opposer à tout moment à la prospection commerciale.",
+        "User Choice/Control",
+    ),
+    (
+        "fr",
+        "Vous pouvez supprimer votre compte depuis l'application.",
+        "Tu peux supprimer ton compte depuis l'application.",
+        "User Access, Edit and Deletion",
+    ),
+    (
+        "fr",
+        "Pour exercer vos droits, écrivez-nous à l'adresse ci-dessous.",
+        "Pour exercer tes droits, écris-nous à l'adresse ci-dessous.",
+        "User Access, Edit and Deletion",
+    ),
+    (
+        "fr",
+        "Ces traceurs ne sont déposés qu'avec votre consentement.",
+        "Ces traceurs ne sont déposés qu'avec ton consentement.",
+        "User Choice/Control",
+    ),
+    (
+        "fr",
+        "Vous pouvez consulter ou corriger les informations qui vous concernent.",
+        "Tu peux consulter ou corriger les informations qui te concernent.",
+        "User Access, Edit and Deletion",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "formal", "casual", "category"), ADDRESS_PAIRS)
+def test_french_and_german_cues_read_the_informal_address(lang: str, formal: str, casual: str, category: str) -> None:
+    """Many apps address the reader as "du" / "tu": the cues must not hang on "Sie", "Ihre", "vous" or "vos"."""
+    assert category in {t.category for t in tag_text(formal, lang=lang)}
+    assert category in {t.category for t in tag_text(casual, lang=lang)}
+
+
 def test_default_tagger_is_rules() -> None:
     tagger = load_tagger(None)
     assert isinstance(tagger, RulesTagger)

@@ -8,10 +8,13 @@ halves split by service), and, apart, the markers (their labels come from a text
 
 `--heldout` scores, the same way, the 32 French and German policies written for the benchmark
 (bench/practices/data/fr_de_heldout/, labels in fr_de_heldout_labels.csv; its README says how they were made).
-`--half dev` prints the dev half only (the test half is for checkpoints).
+`--half dev` prints the dev half only (the test half is for checkpoints). `--informal` first rewrites each policy
+from the formal address to the informal one many apps use ("Sie" to "du", "vous" to "tu";
+`bench/practices/informal.py`; labels unchanged): the cues must not depend on the form of address.
 
-    uv run python bench/practices/eval_fr_de.py --docs ../shared/data/ota-doctypes
-    uv run python bench/practices/eval_fr_de.py --heldout --half dev --errors
+    uv run python -m bench.practices.eval_fr_de --docs ../shared/data/ota-doctypes
+    uv run python -m bench.practices.eval_fr_de --heldout --half dev --errors
+    uv run python -m bench.practices.eval_fr_de --heldout --docs ../shared/data/ota-doctypes --informal
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import csv
 import sys
 from pathlib import Path
 
+from bench.practices.informal import informal
 from pipelines.practices.rules import RulesTagger
 from pipelines.text.extract import extract
 from pipelines.text.segment import segment_markdown
@@ -32,10 +36,14 @@ FIXED = ("doc", "service", "language", "half")
 MARKERS = ("cookies", "children", "gdpr")
 
 
-def policy_tags(path: Path) -> tuple[str | None, dict[str, tuple[str, str]]]:
+def policy_tags(path: Path, informal_in: str | None = None) -> tuple[str | None, dict[str, tuple[str, str]]]:
     """The detected language of one policy and the categories the rules tagger finds in any of its segments,
-    each with the cue and the segment of its first tag."""
-    doc = extract(path.read_bytes(), "text/html" if path.suffix == ".html" else "text/markdown")
+    each with the cue and the segment of its first tag; with `informal_in` ("de", "fr"), the policy is first
+    rewritten in that language's informal address."""
+    payload = path.read_bytes()
+    if informal_in:
+        payload = informal(payload.decode("utf-8"), informal_in).encode("utf-8")
+    doc = extract(payload, "text/html" if path.suffix == ".html" else "text/markdown")
     texts = [s.text for s in segment_markdown(doc.text)]
     tags = RulesTagger().tag_batch(texts, [doc.language] * len(texts))
     found: dict[str, tuple[str, str]] = {}
@@ -69,15 +77,18 @@ def _f(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
-def score(labels: Path, docs: Path, errors: bool, halves: tuple[str | None, ...], what: str) -> dict[str, float]:
-    """Tag the policies of one labels file (paths relative to `docs`), print their tables; the micro F1s."""
+def score(
+    labels: Path, docs: Path, errors: bool, halves: tuple[str | None, ...], what: str, casual: bool = False
+) -> dict[str, float]:
+    """Tag the policies of one labels file (paths relative to `docs`), print their tables; the micro F1s. With
+    `casual`, each policy is rewritten in its language's informal address first."""
     with labels.open(newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["half"] in halves or None in halves]
     markers = [m for m in MARKERS if m in rows[0]]
     categories = [c for c in rows[0] if c not in FIXED and c not in MARKERS]
     found: dict[str, dict[str, tuple[str, str]]] = {}
     for r in rows:
-        language, found[r["doc"]] = policy_tags(docs / r["doc"])
+        language, found[r["doc"]] = policy_tags(docs / r["doc"], r["language"] if casual else None)
         if language != r["language"]:
             print(f"note: {r['doc']} detected as {language}, labelled {r['language']}")
         if errors:
@@ -107,14 +118,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heldout", action="store_true", help="score the held-out policies written for the benchmark")
     ap.add_argument("--half", choices=("dev", "test", "all"), default="all", help="which half to print (default all)")
     ap.add_argument("--errors", action="store_true", help="list each policy's missed and extra categories")
+    ap.add_argument("--informal", action="store_true", help="rewrite each policy in the informal address first")
     args = ap.parse_args(argv)
     if not args.docs and not args.heldout:
         ap.error("give --docs, --heldout or both")
     halves = ("dev", "test", None) if args.half == "all" else (args.half,)
     if args.docs:
-        score(LABELS, Path(args.docs), args.errors, halves, "ota")
+        score(LABELS, Path(args.docs), args.errors, halves, "ota" + " (informal)" * args.informal, args.informal)
     if args.heldout:
-        score(HELDOUT_LABELS, HELDOUT_DOCS, args.errors, halves, "held-out")
+        what = "held-out" + " (informal)" * args.informal
+        score(HELDOUT_LABELS, HELDOUT_DOCS, args.errors, halves, what, args.informal)
     return 0
 
 

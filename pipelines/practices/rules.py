@@ -21,7 +21,8 @@ from pipelines.practices.vocabulary import LANGUAGES, OPP115_CATEGORIES, THRESHO
 # 0.10.0: English demotions (a children's or scope statement is not the collection it mentions) and asides (advice,
 # contact, seals, definitions, "the information we collect" do not keep their category next to a practice), and
 # the posting of a revised policy as a Policy Change statement
-RULES_VERSION = "0.10.0"
+# 0.11.0: the French and German cues read the informal address ("du", "deine"; "tu", "tes", "ton") as the formal one
+RULES_VERSION = "0.11.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
