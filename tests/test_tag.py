@@ -135,6 +135,29 @@ def test_french_and_german_segments_without_cues_get_no_tag() -> None:
     assert tag_text("Il faisait beau à Lisbonne et les trams étaient à l'heure.", lang="fr") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you do not want us to share your details with our partners, please update your account settings.",
+        "You can limit the way we tailor advertising to you from the privacy page of your account.",
+        "If you would prefer that we not use your postal address for catalogues, write to our customer service team.",
+        "Should you wish to stop receiving our newsletter, follow the link at the bottom of any issue.",
+    ],
+)
+def test_a_paragraph_opening_on_the_users_choice_is_user_choice(text: str) -> None:
+    """A paragraph that opens on what the user may refuse or limit is about that choice, not about the use or
+    sharing its words name."""
+    assert [t.category for t in tag_text(text) if t.category in OPP115_CATEGORIES] == ["User Choice/Control"]
+
+
+def test_the_same_wish_late_in_a_paragraph_about_sharing_stays_sharing() -> None:
+    text = (
+        "We share your contact details with our delivery partners so they can bring your order. If you do not "
+        "want us to share your details with our partners, please update your account settings."
+    )
+    assert "Third Party Sharing/Collection" in {t.category for t in tag_text(text)}
+
+
 # (language, a sentence in the formal address, the same in the informal one many apps use, its category)
 ADDRESS_PAIRS = [
     (

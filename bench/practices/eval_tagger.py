@@ -163,6 +163,13 @@ def policy_errors(segments: list[Segment], y: np.ndarray, category: str) -> None
             print("    " + texts[i][:400])
 
 
+def dev_half(segments: list[Segment], half: str | None) -> list[Segment]:
+    """Dev, or the half of its policies with odd or even uid: a gain on both halves is not noise."""
+    if half is None:
+        return segments
+    return [s for s in segments if s.uid % 2 == (1 if half == "odd" else 0)]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--opp115", required=True, help="OPP-115-format folder")
@@ -172,26 +179,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--policy-errors", metavar="CATEGORY", choices=OPP115_CATEGORIES, help="policy errors on dev")
     ap.add_argument("--dev", action="store_true", help="the same as --split dev")
     ap.add_argument("--split", choices=("dev", "test"), default="test", help="dev: the rules tagger on dev only")
+    ap.add_argument("--half", choices=("odd", "even"), help="dev only: the policies of odd or even uid (a noise check)")
     args = ap.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
     policies = read_corpus(args.opp115)
     if args.dev_errors:
-        dev = segments_of(policies, "dev")
+        dev = dev_half(segments_of(policies, "dev"), args.half)
         dev_errors(dev, label_matrix(dev).astype(bool), args.dev_errors)
         return 0
     if args.policy_errors:
-        dev = segments_of(policies, "dev")
+        dev = dev_half(segments_of(policies, "dev"), args.half)
         policy_errors(dev, label_matrix(dev).astype(bool), args.policy_errors)
         return 0
     if args.dev or args.split == "dev":
-        dev = segments_of(policies, "dev")
+        dev = dev_half(segments_of(policies, "dev"), args.half)
         y = label_matrix(dev)
         pred, rate = _predict(RulesTagger(), [s.text for s in dev])
         _table("rules", y, pred, rate, split="dev")
         policy_table("rules", dev, y, pred, split="dev")
         return 0
+    if args.half:
+        ap.error("--half reads dev only (with --split dev, --dev-errors or --policy-errors)")
     warm_up = [s.text for s in segments_of(policies, "dev")[:WARM_UP]]
     test = segments_of(policies, "test")
     texts, y = [s.text for s in test], label_matrix(test)

@@ -22,7 +22,8 @@ from pipelines.practices.vocabulary import LANGUAGES, OPP115_CATEGORIES, THRESHO
 # contact, seals, definitions, "the information we collect" do not keep their category next to a practice), and
 # the posting of a revised policy as a Policy Change statement
 # 0.11.0: the French and German cues read the informal address ("du", "deine"; "tu", "tes", "ton") as the formal one
-RULES_VERSION = "0.11.0"
+# 0.12.0: English User Choice/Control read at a paragraph's opening ("If you do not want ...", "You can limit ...")
+RULES_VERSION = "0.12.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
