@@ -428,3 +428,11 @@ def test_a_limit_on_keeping_is_retention() -> None:
     text = "Payments are handled by our processor. We do not hold your payment card number once the order has shipped."
     assert "Data Retention" in {t.category for t in tag_text(text)}
     assert _retention("We do not hold your payment card number on our own computers.") < 0.9
+
+
+def test_a_stated_period_reads_a_long_list_of_data_but_not_the_time_to_answer() -> None:
+    """The kept data may be a list ("posts, comments, uploads and private messages"); a request answered within
+    30 days states how soon the company replies, not how long it keeps anything."""
+    kept = "We store the addresses of your posts, comments, uploads and private messages for 30 days after sending."
+    assert _retention(kept) >= 0.9
+    assert _retention("If you ask us to remove your data, we will respond to your request within 30 days.") < 0.9
