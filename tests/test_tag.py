@@ -476,3 +476,47 @@ def test_an_aside_is_other_only_where_no_practice_is_stated() -> None:
     beside += "keep it."
     assert {t.category for t in tag_text(beside)} == {"Third Party Sharing/Collection"}
     assert {t.category for t in tag_text("Please note that our offices are closed on public holidays.")} == {"Other"}
+
+
+def _retention(text: str) -> float:
+    return score_text(text)[0][OPP115_CATEGORIES.index("Data Retention")]
+
+
+def test_a_stated_period_reads_singular_units_and_words_before_them() -> None:
+    """ "After one calendar year" states a retention period as "after 12 months" does."""
+    for text in ("Survey answers are purged after one calendar year.", "Chat transcripts are deleted after a week."):
+        assert {t.category for t in tag_text(text)} == {"Data Retention"}, text
+
+
+def test_retain_in_a_list_of_verbs_is_not_a_retention_statement() -> None:
+    """ "May use, retain and disclose" lists what is done with the data; "we retain it" states the retention."""
+    assert _retention("Acme may use, retain and disclose this information to comply with federal law.") < 0.9
+    assert _retention("Partners can access or retain information stored in your workspace.") < 0.9
+    assert _retention("Acme retains this information to comply with federal law.") >= 0.9
+
+
+def test_a_stated_period_is_kept_beside_a_stronger_practice() -> None:
+    """A paragraph about collection that states how long one kind of data is kept carries both practices: the
+    stated period is not dropped by the margin."""
+    text = (
+        "When you create an account we collect your name, e-mail address and phone number, and we use this "
+        "information to provide and improve our services and to contact you. We also log the IP address you sign "
+        "in from and erase it after 90 days."
+    )
+    found = {t.category for t in tag_text(text)}
+    assert {"First Party Collection/Use", "Data Retention"} <= found
+
+
+def test_a_limit_on_keeping_is_retention() -> None:
+    """Information not kept once or after an event, or longer than something, is a retention statement."""
+    text = "Payments are handled by our processor. We do not hold your payment card number once the order has shipped."
+    assert "Data Retention" in {t.category for t in tag_text(text)}
+    assert _retention("We do not hold your payment card number on our own computers.") < 0.9
+
+
+def test_a_stated_period_reads_a_long_list_of_data_but_not_the_time_to_answer() -> None:
+    """The kept data may be a list ("posts, comments, uploads and private messages"); a request answered within
+    30 days states how soon the company replies, not how long it keeps anything."""
+    kept = "We store the addresses of your posts, comments, uploads and private messages for 30 days after sending."
+    assert _retention(kept) >= 0.9
+    assert _retention("If you ask us to remove your data, we will respond to your request within 30 days.") < 0.9

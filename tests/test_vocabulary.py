@@ -80,6 +80,7 @@ def test_templates_expand_and_categories_keep_file_order(tmp_path: Path) -> None
             "`demotes`",
         ),
         ("triggers = 'cookie'", "triggers = 'cookie'\naside = 'yes'", "`aside`"),
+        ("triggers = 'cookie'", "triggers = 'cookie'\nstands = 1", "`stands`"),
     ],
 )
 def test_a_bad_entry_is_refused_naming_the_file_and_the_entry(tmp_path: Path, old: str, new: str, says: str) -> None:

@@ -23,7 +23,9 @@ from pipelines.practices.vocabulary import LANGUAGES, OPP115_CATEGORIES, THRESHO
 # the posting of a revised policy as a Policy Change statement
 # 0.11.0: the French and German cues read the informal address ("du", "deine"; "tu", "tes", "ton") as the formal one
 # 0.12.0: English User Choice/Control read at a paragraph's opening ("If you do not want ...", "You can limit ...")
-RULES_VERSION = "0.12.0"
+# 0.13.0: Data Retention: stated periods in singular units, "retain" in a list of verbs no retention statement, a
+# limit on keeping ("not kept once ..."), and stated periods kept beside a stronger practice (`stands`)
+RULES_VERSION = "0.13.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
@@ -80,6 +82,7 @@ class _Cue:
     cased: bool  # runs with re.I on the original text (it holds a case-sensitive acronym)
     demotes: tuple[int, ...] = ()  # the categories a segment it matches is not about (see tag_text)
     aside: bool = False  # a remark beside a practice ("please note", "contact us"; see tag_text)
+    stands: bool = False  # a statement the margin does not drop (see tag_text)
 
 
 _LOOKAROUND = re.compile(r"\(\?<?[=!]")
@@ -120,7 +123,7 @@ def _compile_lexicon(lang: str) -> _Lexicon:
             # French and German words hold letters RE2's ASCII \b and \w do not know: Python's engine reads them.
             pattern = _compile_cue(q.pattern, cased) if lang == "en" else re.compile(q.pattern, re.I if cased else 0)
             demotes = tuple(_PRACTICE_INDEX[d] for d in q.demotes)
-            lex.cues.append(_Cue(k, q.weight, pattern, cased, demotes, q.aside))
+            lex.cues.append(_Cue(k, q.weight, pattern, cased, demotes, q.aside, q.stands))
             parts = q.triggers.split(" & ")
             lex.groups.append(len(parts))
             lex.words.append(tuple(tuple(w.rstrip("=") for w in part.split()) for part in parts))
@@ -214,13 +217,15 @@ def score_text(text: str, gated: bool = True, lang: str = "en") -> tuple[list[fl
 
     `gated=False` runs every cue regardless of triggers (slow; for checking that the gate loses nothing).
     """
-    scores, cues, _, _ = _score(text, gated, lang)
+    scores, cues, _, _, _ = _score(text, gated, lang)
     return scores, cues
 
 
-def _score(text: str, gated: bool, lang: str) -> tuple[list[float], list[str], list[tuple[int, int]], list[float]]:
-    """score_text's scores and quotes, the (category, demoted category) pairs of the matching cues, and the
-    scores without the aside cues."""
+def _score(
+    text: str, gated: bool, lang: str
+) -> tuple[list[float], list[str], list[tuple[int, int]], list[float], set[int]]:
+    """score_text's scores and quotes, the (category, demoted category) pairs of the matching cues, the scores
+    without the aside cues, and the categories a standing cue matched."""
     lex = _LEXICONS[lang]
     lowered = text.lower()
     same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
@@ -228,6 +233,7 @@ def _score(text: str, gated: bool, lang: str) -> tuple[list[float], list[str], l
     core = [1.0] * len(_CATEGORIES)  # the miss probabilities without the aside cues
     best: list[tuple[float, str]] = [(0.0, "")] * len(_CATEGORIES)
     demoted: list[tuple[int, int]] = []
+    standing: set[int] = set()
     # The capitalisation test reads English: German capitalises every noun, French headings are sentence case.
     headings = lang == "en" and _is_list_of_headings(text)
     for i in _active_cues(lowered, lang) if gated else range(len(lex.cues)):
@@ -238,6 +244,8 @@ def _score(text: str, gated: bool, lang: str) -> tuple[list[float], list[str], l
         weight = _positional_weight(cue, m.start(), headings)
         if cue.demotes:
             demoted.extend((cue.category, d) for d in cue.demotes)
+        if cue.stands:
+            standing.add(cue.category)
         miss[cue.category] *= 1.0 - weight  # noisy-or: each distinct cue is independent evidence
         if not cue.aside:
             core[cue.category] *= 1.0 - weight
@@ -249,7 +257,7 @@ def _score(text: str, gated: bool, lang: str) -> tuple[list[float], list[str], l
         core[category] *= 1.0 - weight
         if weight > best[category][0]:
             best[category] = (weight, label)
-    return [1.0 - m for m in miss], [b[1] for b in best], demoted, [1.0 - m for m in core]
+    return [1.0 - m for m in miss], [b[1] for b in best], demoted, [1.0 - m for m in core], standing
 
 
 def _short_cue(text: str) -> list[tuple[int, float, str]]:
@@ -266,14 +274,16 @@ def cue_language(language: str | None) -> str:
 def tag_text(text: str, gated: bool = True, lang: str = "en") -> list[Tag]:
     """Tags of one segment: the OPP-115 categories kept by the decoding above and every marker reaching FIRE_AT,
     each with its score and the strongest cue."""
-    scores, cues, demoted, core = _score(text, gated, lang)
+    scores, cues, demoted, core, standing = _score(text, gated, lang)
     n = len(OPP115_CATEGORIES)
     best = max(range(n), key=scores.__getitem__)
     # The margin encodes how OPP-115's annotators labelled English segments; French and German cues are not tuned
-    # on segment labels, so every category reaching its threshold is kept.
+    # on segment labels, so every category reaching its threshold is kept. A standing cue (`stands`: a stated
+    # retention period) is a statement annotators label beside the practice the paragraph is about, so the margin
+    # does not drop its category.
     bound = (1.0 - scores[best]) * MARGIN + 1e-12 if lang == "en" else 1.0
     keep = [
-        scores[k] > 0 and scores[k] >= THRESHOLDS[c] and 1.0 - scores[k] <= bound
+        scores[k] > 0 and scores[k] >= THRESHOLDS[c] and (1.0 - scores[k] <= bound or k in standing)
         for k, c in enumerate(OPP115_CATEGORIES)
     ]
     # A cue naming what a segment is about ("children under 13", "This Privacy Policy explains") demotes the

@@ -18,7 +18,7 @@ LANGUAGES = ("en", "fr", "de")  # the languages cues are written in (ISO 639-1);
 _TEMPLATE = re.compile(r"<<(\w+)(?: (\d+))?>>")
 _CATEGORY_KEYS = {"name", "kind", "threshold", "cue", "cues_of"}
 _CUE_KEYS = {"weight", "pattern", "triggers"}
-_OPTIONAL_CUE_KEYS = {"lang", "demotes", "aside"}
+_OPTIONAL_CUE_KEYS = {"lang", "demotes", "aside", "stands"}
 
 
 class VocabularyError(ValueError):
@@ -36,6 +36,7 @@ class Cue:
     langs: tuple[str, ...] = ("en",)
     demotes: tuple[str, ...] = ()  # practices an English segment this cue matches is not about (see rules.py)
     aside: bool = False  # a remark beside a practice: alone, it does not keep its category next to one
+    stands: bool = False  # a statement kept beside a stronger practice (the decoding's margin does not drop it)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,10 @@ def _cue(path: Path, where: str, entry: object, templates: dict[str, str]) -> Cu
     aside = entry.get("aside", False)
     if not isinstance(aside, bool):
         raise VocabularyError(f"{path}: {where}: `aside` must be true or false")
-    return Cue(weight, pattern, triggers, tuple(langs), tuple(demotes), aside)
+    stands = entry.get("stands", False)
+    if not isinstance(stands, bool):
+        raise VocabularyError(f"{path}: {where}: `stands` must be true or false")
+    return Cue(weight, pattern, triggers, tuple(langs), tuple(demotes), aside, stands)
 
 
 VOCABULARY = load_vocabulary()
