@@ -78,17 +78,17 @@ def _f(tp: int, fp: int, fn: int) -> float:
 
 
 def score(
-    labels: Path, docs: Path, errors: bool, halves: tuple[str | None, ...], what: str, casual: bool = False
+    labels: Path, docs: Path, errors: bool, halves: tuple[str | None, ...], what: str, rewrite: bool = False
 ) -> dict[str, float]:
     """Tag the policies of one labels file (paths relative to `docs`), print their tables; the micro F1s. With
-    `casual`, each policy is rewritten in its language's informal address first."""
+    `rewrite`, each policy is rewritten in its language's informal address first."""
     with labels.open(newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["half"] in halves or None in halves]
     markers = [m for m in MARKERS if m in rows[0]]
     categories = [c for c in rows[0] if c not in FIXED and c not in MARKERS]
     found: dict[str, dict[str, tuple[str, str]]] = {}
     for r in rows:
-        language, found[r["doc"]] = policy_tags(docs / r["doc"], r["language"] if casual else None)
+        language, found[r["doc"]] = policy_tags(docs / r["doc"], r["language"] if rewrite else None)
         if language != r["language"]:
             print(f"note: {r['doc']} detected as {language}, labelled {r['language']}")
         if errors:
