@@ -185,17 +185,15 @@ def main(argv: list[str] | None = None) -> int:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
     policies = read_corpus(args.opp115)
-    if args.dev_errors:
-        dev = dev_half(segments_of(policies, "dev"), args.half)
-        dev_errors(dev, label_matrix(dev).astype(bool), args.dev_errors)
-        return 0
-    if args.policy_errors:
-        dev = dev_half(segments_of(policies, "dev"), args.half)
-        policy_errors(dev, label_matrix(dev).astype(bool), args.policy_errors)
-        return 0
-    if args.dev or args.split == "dev":
+    if args.dev_errors or args.policy_errors or args.dev or args.split == "dev":
         dev = dev_half(segments_of(policies, "dev"), args.half)
         y = label_matrix(dev)
+        if args.dev_errors:
+            dev_errors(dev, y.astype(bool), args.dev_errors)
+            return 0
+        if args.policy_errors:
+            policy_errors(dev, y.astype(bool), args.policy_errors)
+            return 0
         pred, rate = _predict(RulesTagger(), [s.text for s in dev])
         _table("rules", y, pred, rate, split="dev")
         policy_table("rules", dev, y, pred, split="dev")

@@ -55,7 +55,7 @@ def du_form(verb: str) -> str:
     else:
         stem = low[:-2]
         form = stem + ("est" if stem.endswith(("t", "d")) else "t" if stem.endswith(("s", "ß", "z", "x")) else "st")
-    return form.capitalize() if verb[0].isupper() else form
+    return _cased(form, verb[0].isupper())
 
 
 def du_text(text: str) -> str:
@@ -93,7 +93,7 @@ def tu_form(verb: str) -> str:
         form = low[:-3] + "s"
     else:
         form = low[:-2] + "es"
-    return form.capitalize() if verb[0].isupper() else form
+    return _cased(form, verb[0].isupper())
 
 
 def tu_text(text: str) -> str:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import re2
 
@@ -217,15 +218,21 @@ def score_text(text: str, gated: bool = True, lang: str = "en") -> tuple[list[fl
 
     `gated=False` runs every cue regardless of triggers (slow; for checking that the gate loses nothing).
     """
-    scores, cues, _, _, _ = _score(text, gated, lang)
-    return scores, cues
+    scored = _score(text, gated, lang)
+    return scored.scores, scored.cues
 
 
-def _score(
-    text: str, gated: bool, lang: str
-) -> tuple[list[float], list[str], list[tuple[int, int]], list[float], set[int]]:
-    """score_text's scores and quotes, the (category, demoted category) pairs of the matching cues, the scores
-    without the aside cues, and the categories a standing cue matched."""
+class _Scored(NamedTuple):
+    """What `tag_text` decodes from: score_text's scores and quotes, and what the matching cues say beside them."""
+
+    scores: list[float]
+    cues: list[str]
+    demoted: list[tuple[int, int]]  # (category, demoted category) pairs of the matching cues
+    core: list[float]  # the scores without the aside cues
+    standing: set[int]  # the categories a standing cue matched
+
+
+def _score(text: str, gated: bool, lang: str) -> _Scored:
     lex = _LEXICONS[lang]
     lowered = text.lower()
     same = len(lowered) == len(text)  # lower() kept offsets, so the cue can be quoted in its original spelling
@@ -257,7 +264,7 @@ def _score(
         core[category] *= 1.0 - weight
         if weight > best[category][0]:
             best[category] = (weight, label)
-    return [1.0 - m for m in miss], [b[1] for b in best], demoted, [1.0 - m for m in core], standing
+    return _Scored([1.0 - m for m in miss], [b[1] for b in best], demoted, [1.0 - m for m in core], standing)
 
 
 def _short_cue(text: str) -> list[tuple[int, float, str]]:

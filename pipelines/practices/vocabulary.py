@@ -157,12 +157,10 @@ def _cue(path: Path, where: str, entry: object, templates: dict[str, str]) -> Cu
     demotes = entry.get("demotes", [])
     if not isinstance(demotes, list) or not all(isinstance(d, str) for d in demotes):
         raise VocabularyError(f"{path}: {where}: `demotes` must be a list of practice names")
-    aside = entry.get("aside", False)
-    if not isinstance(aside, bool):
-        raise VocabularyError(f"{path}: {where}: `aside` must be true or false")
-    stands = entry.get("stands", False)
-    if not isinstance(stands, bool):
-        raise VocabularyError(f"{path}: {where}: `stands` must be true or false")
+    for flag in ("aside", "stands"):
+        if not isinstance(entry.get(flag, False), bool):
+            raise VocabularyError(f"{path}: {where}: `{flag}` must be true or false")
+    aside, stands = entry.get("aside", False), entry.get("stands", False)
     return Cue(weight, pattern, triggers, tuple(langs), tuple(demotes), aside, stands)
 
 
