@@ -520,3 +520,20 @@ def test_a_stated_period_reads_a_long_list_of_data_but_not_the_time_to_answer() 
     kept = "We store the addresses of your posts, comments, uploads and private messages for 30 days after sending."
     assert _retention(kept) >= 0.9
     assert _retention("If you ask us to remove your data, we will respond to your request within 30 days.") < 0.9
+
+
+def test_the_company_reserving_a_right_is_not_the_users_access() -> None:
+    """ "We reserve the right to review" is the company's right; "you have the right to review" is the user's."""
+    access = "User Access, Edit and Deletion"
+    company = "The publisher reserves the right to review submitted photos before they appear on the site."
+    assert score_text(company)[0][OPP115_CATEGORIES.index(access)] < 0.5
+    assert access in {t.category for t in tag_text("You have the right to review the records we hold on you.")}
+
+
+def test_an_opportunity_given_to_the_user_to_update_is_access() -> None:
+    """ "You will have the opportunity to update that information" states the user's access as "you can" does."""
+    text = (
+        "Newsletter sign-up. If you give us your postal address for our catalogue, you will be given the chance to "
+        "correct that information at any time."
+    )
+    assert "User Access, Edit and Deletion" in {t.category for t in tag_text(text)}
