@@ -26,7 +26,9 @@ from pipelines.practices.vocabulary import LANGUAGES, OPP115_CATEGORIES, THRESHO
 # 0.12.0: English User Choice/Control read at a paragraph's opening ("If you do not want ...", "You can limit ...")
 # 0.13.0: Data Retention: stated periods in singular units, "retain" in a list of verbs no retention statement, a
 # limit on keeping ("not kept once ..."), and stated periods kept beside a stronger practice (`stands`)
-RULES_VERSION = "0.13.0"
+# 0.14.0: English User Access: a right the company reserves is not the user's; "you will have the opportunity to
+# update" states the user's access
+RULES_VERSION = "0.14.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
