@@ -16,6 +16,7 @@ from pipelines.practices.rules import RulesTagger, cue_language, tag_text
 from pipelines.practices.stage import tag_segments
 from pipelines.practices.train import TrainedTagger
 from pipelines.practices.vocabulary import OPP115_CATEGORIES
+from pipelines.text.describe import PASSAGE_WORDS, passage_language
 from pipelines.text.extract import EXTRACTOR_VERSION
 from pipelines.text.normalize import text_hash
 from pipelines.text.stage import segment_documents
@@ -156,13 +157,37 @@ def test_trigger_gate_never_changes_tags(text: str) -> None:
         assert tag_text(text, lang=lang) == tag_text(text, gated=False, lang=lang)
 
 
-def test_the_document_language_picks_the_cues() -> None:
-    text = CASES[4][1]  # French retention sentence
+def test_the_document_language_picks_the_cues_of_a_short_passage() -> None:
+    text = "Durée de conservation : trois ans après la clôture du compte."  # 11 words, too few to identify
     tagger = RulesTagger()
     as_english, as_french = tagger.tag_batch([text, text], ["en", "fr"])
     assert "Data Retention" in {t.category for t in as_french}
     assert "Data Retention" not in {t.category for t in as_english}
     assert tagger.tag_batch([text]) == [as_english]  # no language given: English, as before
+
+
+@pytest.mark.parametrize("k", range(len(CASES)))
+def test_a_long_passage_is_read_in_its_own_language(k: int) -> None:
+    """A bilingual page, or one whose opening lines named the wrong language: a long French or German passage in
+    a document detected as English (or as the other language) is tagged as in a document of its own language."""
+    category, french, german = CASES[k]
+    tagger = RulesTagger()
+    for text, own, other in ((french, "fr", "de"), (german, "de", "fr")):
+        if len(text.split()) <= PASSAGE_WORDS:
+            continue
+        mine = tagger.tag_batch([text], [own])
+        assert category in {t.category for t in mine[0]}
+        assert tagger.tag_batch([text, text], ["en", other]) == mine * 2
+
+
+def test_passage_language_keeps_the_document_language_unless_sure() -> None:
+    among = ("en", "fr", "de")
+    english = "You can ask us at any time to delete the personal information that we hold about you and your account."
+    assert passage_language(english, "fr", among) == "en"
+    assert passage_language(english, "en", among) == "en"
+    spanish = "Puede solicitar en cualquier momento la supresión de los datos personales que conservamos sobre usted."
+    assert passage_language(spanish, "en", among) == "en"  # not a language the cues read: the document's stands
+    assert passage_language("Conservation : trois ans.", "en", among) == "en"  # too short to tell
 
 
 def test_unsupported_or_unknown_language_reads_with_english_cues() -> None:
@@ -182,7 +207,8 @@ def _sha(*parts: object) -> str:
 def test_stage_tags_in_the_document_language_and_records_tagger_languages(tmp_path: Path) -> None:
     texts = {
         "fr": "# Politique de confidentialité\n\n" + CASES[4][1] + "\n",
-        "en": "# Privacy policy\n\n" + CASES[4][1].replace("trois", "quatre") + "\n",  # French text, said English
+        # a short French line in a page said English: too short to identify, it is read with the English cues
+        "en": "# Privacy policy\n\nDurée de conservation : quatre ans après la clôture du compte.\n",
     }
     captures, documents = [], []
     for lang, text in texts.items():

@@ -11,10 +11,13 @@ halves split by service), and, apart, the markers (their labels come from a text
 `--half dev` prints the dev half only (the test half is for checkpoints). `--informal` first rewrites each policy
 from the formal address to the informal one many apps use ("Sie" to "du", "vous" to "tu";
 `bench/practices/informal.py`; labels unchanged): the cues must not depend on the form of address.
+`--as-english` tags each policy as though its document had been detected as English, as a bilingual page whose
+English half comes first is: each long passage must then be read in its own language (`passage_language`).
 
     uv run python -m bench.practices.eval_fr_de --docs ../shared/data/ota-doctypes
     uv run python -m bench.practices.eval_fr_de --heldout --half dev --errors
     uv run python -m bench.practices.eval_fr_de --heldout --docs ../shared/data/ota-doctypes --informal
+    uv run python -m bench.practices.eval_fr_de --heldout --docs ../shared/data/ota-doctypes --as-english
 """
 
 from __future__ import annotations
@@ -36,16 +39,19 @@ FIXED = ("doc", "service", "language", "half")
 MARKERS = ("cookies", "children", "gdpr")
 
 
-def policy_tags(path: Path, informal_in: str | None = None) -> tuple[str | None, dict[str, tuple[str, str]]]:
+def policy_tags(
+    path: Path, informal_in: str | None = None, as_english: bool = False
+) -> tuple[str | None, dict[str, tuple[str, str]]]:
     """The detected language of one policy and the categories the rules tagger finds in any of its segments,
     each with the cue and the segment of its first tag; with `informal_in` ("de", "fr"), the policy is first
-    rewritten in that language's informal address."""
+    rewritten in that language's informal address; with `as_english`, the document's language is taken to be
+    English."""
     payload = path.read_bytes()
     if informal_in:
         payload = informal(payload.decode("utf-8"), informal_in).encode("utf-8")
     doc = extract(payload, "text/html" if path.suffix == ".html" else "text/markdown")
     texts = [s.text for s in segment_markdown(doc.text)]
-    tags = RulesTagger().tag_batch(texts, [doc.language] * len(texts))
+    tags = RulesTagger().tag_batch(texts, ["en" if as_english else doc.language] * len(texts))
     found: dict[str, tuple[str, str]] = {}
     for text, ts in zip(texts, tags, strict=True):
         for t in ts:
@@ -78,17 +84,24 @@ def _f(tp: int, fp: int, fn: int) -> float:
 
 
 def score(
-    labels: Path, docs: Path, errors: bool, halves: tuple[str | None, ...], what: str, rewrite: bool = False
+    labels: Path,
+    docs: Path,
+    errors: bool,
+    halves: tuple[str | None, ...],
+    what: str,
+    rewrite: bool = False,
+    as_english: bool = False,
 ) -> dict[str, float]:
     """Tag the policies of one labels file (paths relative to `docs`), print their tables; the micro F1s. With
-    `rewrite`, each policy is rewritten in its language's informal address first."""
+    `rewrite`, each policy is rewritten in its language's informal address first; with `as_english`, each is
+    tagged as though detected as English."""
     with labels.open(newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["half"] in halves or None in halves]
     markers = [m for m in MARKERS if m in rows[0]]
     categories = [c for c in rows[0] if c not in FIXED and c not in MARKERS]
     found: dict[str, dict[str, tuple[str, str]]] = {}
     for r in rows:
-        language, found[r["doc"]] = policy_tags(docs / r["doc"], r["language"] if rewrite else None)
+        language, found[r["doc"]] = policy_tags(docs / r["doc"], r["language"] if rewrite else None, as_english)
         if language != r["language"]:
             print(f"note: {r['doc']} detected as {language}, labelled {r['language']}")
         if errors:
@@ -119,15 +132,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--half", choices=("dev", "test", "all"), default="all", help="which half to print (default all)")
     ap.add_argument("--errors", action="store_true", help="list each policy's missed and extra categories")
     ap.add_argument("--informal", action="store_true", help="rewrite each policy in the informal address first")
+    ap.add_argument("--as-english", action="store_true", help="tag as though each document were detected as English")
     args = ap.parse_args(argv)
     if not args.docs and not args.heldout:
         ap.error("give --docs, --heldout or both")
     halves = ("dev", "test", None) if args.half == "all" else (args.half,)
+    how = " (informal)" * args.informal + " (as English)" * args.as_english
     if args.docs:
-        score(LABELS, Path(args.docs), args.errors, halves, "ota" + " (informal)" * args.informal, args.informal)
+        score(LABELS, Path(args.docs), args.errors, halves, "ota" + how, args.informal, args.as_english)
     if args.heldout:
-        what = "held-out" + " (informal)" * args.informal
-        score(HELDOUT_LABELS, HELDOUT_DOCS, args.errors, halves, what, args.informal)
+        score(HELDOUT_LABELS, HELDOUT_DOCS, args.errors, halves, "held-out" + how, args.informal, args.as_english)
     return 0
 
 

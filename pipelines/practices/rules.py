@@ -18,6 +18,7 @@ import re2
 
 from pipelines.practices.tags import Tag
 from pipelines.practices.vocabulary import LANGUAGES, OPP115_CATEGORIES, THRESHOLDS, VOCABULARY
+from pipelines.text.describe import passage_language
 
 # 0.10.0: English demotions (a children's or scope statement is not the collection it mentions) and asides (advice,
 # contact, seals, definitions, "the information we collect" do not keep their category next to a practice), and
@@ -28,7 +29,8 @@ from pipelines.practices.vocabulary import LANGUAGES, OPP115_CATEGORIES, THRESHO
 # limit on keeping ("not kept once ..."), and stated periods kept beside a stronger practice (`stands`)
 # 0.14.0: English User Access: a right the company reserves is not the user's; "you will have the opportunity to
 # update" states the user's access
-RULES_VERSION = "0.14.0"
+# 0.15.0: a long passage surely in another language the cues read is read in its own (`passage_language`)
+RULES_VERSION = "0.15.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
@@ -325,7 +327,10 @@ class RulesTagger:
     languages = LANGUAGES
 
     def tag_batch(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[list[Tag]]:
-        """Tags of each text, read with the cues of its document's language (English when not given)."""
-        if languages is None:
-            return [tag_text(t) for t in texts]
-        return [tag_text(t, lang=cue_language(lang)) for t, lang in zip(texts, languages, strict=True)]
+        """Tags of each text, read with the cues of its document's language (English when not given), or of its
+        own when it is a long passage surely written in another language the cues read (`passage_language`)."""
+        documents = [None] * len(texts) if languages is None else languages
+        return [
+            tag_text(t, lang=cue_language(passage_language(t, cue_language(lang), LANGUAGES)))
+            for t, lang in zip(texts, documents, strict=True)
+        ]

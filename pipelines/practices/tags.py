@@ -18,7 +18,8 @@ class Tagger(Protocol):
     """A tagger: its name and version key the tags it makes (a new version retags what it touches); `languages`
     (ISO 639-1) are those it reads: in another language its tags are unknown, not absent.
 
-    `tag_batch` takes, optionally, each text's language (its document's detected language, None when unknown)."""
+    `tag_batch` takes, optionally, each text's language (its document's detected language, None when unknown); a
+    tagger may read a long passage in the language it is written in instead (the rules tagger does)."""
 
     name: str
     version: str
