@@ -44,7 +44,8 @@ def tag_segments(
     con: duckdb.DuckDBPyConnection, tagger: Tagger, shards: Sequence[int], pool: Pool | None = None
 ) -> dict[str, int]:
     """Tag each distinct segment text of these shards not yet tagged by this tagger version, read in the language
-    detected for its document (and record the practices catalog and the languages the tagger reads)."""
+    detected for its document, or in its own for a long passage the tagger is sure of (and record the practices
+    catalog and the languages the tagger reads)."""
     record_vocabulary(con, tagger)
     where, params = in_shards(shards)
     n = todo_table(
