@@ -188,6 +188,9 @@ def test_passage_language_keeps_the_document_language_unless_sure() -> None:
     spanish = "Puede solicitar en cualquier momento la supresión de los datos personales que conservamos sobre usted."
     assert passage_language(spanish, "en", among) == "en"  # not a language the cues read: the document's stands
     assert passage_language("Conservation : trois ans.", "en", among) == "en"  # too short to tell
+    # py3langid is sure this is French, but it is an English sentence: as many English function words as French
+    quoting = "June 2004 “Loi pour la confiance dans l'économie numérique”: the records must be kept in a safe"
+    assert passage_language(quoting, "en", among) == "en"
 
 
 def test_unsupported_or_unknown_language_reads_with_english_cues() -> None:

@@ -99,13 +99,19 @@ def _sure_language(text: str) -> tuple[str, float]:
 
 
 def passage_language(text: str, document_language: str | None, among: Collection[str]) -> str | None:
-    """The language a passage is read in: its document's, unless the passage is long and py3langid is sure it is
+    """The language a passage is read in: its document's, unless the passage is long, py3langid is sure it is
     written in another of `among` (a bilingual page's other half, or a page whose opening lines named the wrong
-    language), then that one."""
+    language), and it holds more of that language's function words than of its document's, or none of either
+    (an English sentence quoting a French law's name stays English)."""
     if len(text.split(maxsplit=PASSAGE_WORDS)) <= PASSAGE_WORDS:
         return document_language
-    own = _function_words().get(document_language or "", frozenset())
-    if len(own.intersection(text[:PASSAGE_SAMPLE].lower().split())) >= PASSAGE_OWN_WORDS:
+    words = set(text[:PASSAGE_SAMPLE].lower().split())
+    function_words = _function_words()
+    own = len(words & function_words.get(document_language or "", frozenset()))
+    if own >= PASSAGE_OWN_WORDS:
         return document_language
     lang, sure = _sure_language(text[:PASSAGE_SAMPLE])
-    return lang if lang != document_language and lang in among and sure >= PASSAGE_SURE else document_language
+    if lang == document_language or lang not in among or sure < PASSAGE_SURE:
+        return document_language
+    # with none of its document's function words, the identifier decides alone (lists, addresses, tables)
+    return lang if not own or len(words & function_words.get(lang, frozenset())) > own else document_language
