@@ -272,3 +272,48 @@ def test_tag_cli_reads_an_optional_language(
     assert cli.main(["tag"]) == 0
     german, unsaid = (json.loads(x) for x in capsys.readouterr().out.splitlines())
     assert "Data Retention" in german["categories"] and "Data Retention" not in unsaid["categories"]
+
+
+# (category, a German sentence, the same in Swiss German: "ss" for "ß", the DSG's "bearbeiten"), written for these
+# tests
+SWISS_CASES = [
+    (
+        "International and Specific Audiences",
+        "Ihre Daten werden auch außerhalb der EU gespeichert, etwa bei unserem Dienstleister in den USA.",
+        "Ihre Daten werden auch ausserhalb der EU gespeichert, etwa bei unserem Dienstleister in den USA.",
+    ),
+    (
+        "Data Retention",
+        "Die Protokolle bewahren wir dreißig Tage lang auf und löschen sie danach.",
+        "Die Protokolle bewahren wir dreissig Tage lang auf und löschen sie danach.",
+    ),
+    (
+        "Third Party Sharing/Collection",
+        "Für den Versand setzen wir einen Auftragsverarbeiter ein, der an unsere Weisungen gebunden ist.",
+        "Für den Versand setzen wir einen Auftragsbearbeiter ein, der an unsere Weisungen gebunden ist.",
+    ),
+    (
+        "First Party Collection/Use",
+        "Zu diesem Zweck verarbeiten wir Ihre Adresse und Ihr Geburtsdatum.",
+        "Zu diesem Zweck bearbeiten wir Ihre Adresse und Ihr Geburtsdatum.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "german", "swiss"), SWISS_CASES)
+def test_german_cues_read_swiss_german(category: str, german: str, swiss: str) -> None:
+    found = {t.category for t in tag_text(german, lang="de")}
+    assert category in found
+    assert {t.category for t in tag_text(swiss, lang="de")} == found
+
+
+def test_a_swiss_cue_is_quoted_in_the_text_s_own_spelling() -> None:
+    tags = {t.category: t.cue for t in tag_text(SWISS_CASES[0][2], lang="de")}
+    assert "ausserhalb" in tags["International and Specific Audiences"]
+
+
+def test_the_benchmark_swiss_rewrite() -> None:
+    from bench.practices.swiss import swiss
+
+    german = "Gemäß DSGVO verarbeiten wir Ihre personenbezogenen Daten durch Auftragsverarbeiter."
+    assert swiss(german) == "Gemäss DSG bearbeiten wir Ihre Personendaten durch Auftragsbearbeiter."

@@ -10,7 +10,9 @@ halves split by service), and, apart, the markers (their labels come from a text
 (bench/practices/data/fr_de_heldout/, labels in fr_de_heldout_labels.csv; its README says how they were made).
 `--half dev` prints the dev half only (the test half is for checkpoints). `--informal` first rewrites each policy
 from the formal address to the informal one many apps use ("Sie" to "du", "vous" to "tu";
-`bench/practices/informal.py`; labels unchanged): the cues must not depend on the form of address.
+`bench/practices/informal.py`; labels unchanged): the cues must not depend on the form of address. `--swiss`
+rewrites the German policies in Swiss German ("ss" for "ß", "Personendaten", "bearbeiten", "DSG";
+`bench/practices/swiss.py`) and scores the categories of those only.
 `--as-english` tags each policy as though its document had been detected as English, as a bilingual page whose
 English half comes first is: each long passage must then be read in its own language (`passage_language`).
 
@@ -25,9 +27,11 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.practices.informal import informal
+from bench.practices.swiss import swiss
 from pipelines.practices.rules import RulesTagger
 from pipelines.text.extract import extract
 from pipelines.text.segment import segment_markdown
@@ -40,15 +44,14 @@ MARKERS = ("cookies", "children", "gdpr")
 
 
 def policy_tags(
-    path: Path, informal_in: str | None = None, as_english: bool = False
+    path: Path, rewrite: Callable[[str], str] | None = None, as_english: bool = False
 ) -> tuple[str | None, dict[str, tuple[str, str]]]:
     """The detected language of one policy and the categories the rules tagger finds in any of its segments,
-    each with the cue and the segment of its first tag; with `informal_in` ("de", "fr"), the policy is first
-    rewritten in that language's informal address; with `as_english`, the document's language is taken to be
-    English."""
+    each with the cue and the segment of its first tag; `rewrite` first rewrites the policy's text; with
+    `as_english`, the document's language is taken to be English."""
     payload = path.read_bytes()
-    if informal_in:
-        payload = informal(payload.decode("utf-8"), informal_in).encode("utf-8")
+    if rewrite:
+        payload = rewrite(payload.decode("utf-8")).encode("utf-8")
     doc = extract(payload, "text/html" if path.suffix == ".html" else "text/markdown")
     texts = [s.text for s in segment_markdown(doc.text)]
     tags = RulesTagger().tag_batch(texts, ["en" if as_english else doc.language] * len(texts))
@@ -83,25 +86,35 @@ def _f(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
 
 
+def _rewrite(how: str | None, language: str) -> Callable[[str], str] | None:
+    """The rewrite a policy in this language goes through first: its informal address, or Swiss German."""
+    if how == "informal":
+        return lambda text: informal(text, language)
+    return swiss if how == "swiss" and language == "de" else None
+
+
 def score(
     labels: Path,
     docs: Path,
     errors: bool,
     halves: tuple[str | None, ...],
     what: str,
-    rewrite: bool = False,
+    rewrite: str | None = None,
     as_english: bool = False,
 ) -> dict[str, float]:
     """Tag the policies of one labels file (paths relative to `docs`), print their tables; the micro F1s. With
-    `rewrite`, each policy is rewritten in its language's informal address first; with `as_english`, each is
-    tagged as though detected as English."""
+    `rewrite` "informal", each policy is rewritten in its language's informal address first; with "swiss", the
+    German ones only, in Swiss wording, and the markers are not scored (a Swiss policy names the DSG, not the
+    GDPR); with `as_english`, each is tagged as though detected as English."""
     with labels.open(newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["half"] in halves or None in halves]
-    markers = [m for m in MARKERS if m in rows[0]]
+        if rewrite == "swiss":
+            rows = [r for r in rows if r["language"] == "de"]
+    markers = [m for m in MARKERS if m in rows[0] and rewrite != "swiss"]
     categories = [c for c in rows[0] if c not in FIXED and c not in MARKERS]
     found: dict[str, dict[str, tuple[str, str]]] = {}
     for r in rows:
-        language, found[r["doc"]] = policy_tags(docs / r["doc"], r["language"] if rewrite else None, as_english)
+        language, found[r["doc"]] = policy_tags(docs / r["doc"], _rewrite(rewrite, r["language"]), as_english)
         if language != r["language"]:
             print(f"note: {r['doc']} detected as {language}, labelled {r['language']}")
         if errors:
@@ -132,16 +145,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--half", choices=("dev", "test", "all"), default="all", help="which half to print (default all)")
     ap.add_argument("--errors", action="store_true", help="list each policy's missed and extra categories")
     ap.add_argument("--informal", action="store_true", help="rewrite each policy in the informal address first")
+    ap.add_argument("--swiss", action="store_true", help="rewrite the German policies in Swiss German first")
     ap.add_argument("--as-english", action="store_true", help="tag as though each document were detected as English")
     args = ap.parse_args(argv)
     if not args.docs and not args.heldout:
         ap.error("give --docs, --heldout or both")
     halves = ("dev", "test", None) if args.half == "all" else (args.half,)
-    how = " (informal)" * args.informal + " (as English)" * args.as_english
+    if args.informal and args.swiss:
+        ap.error("give --informal or --swiss, not both")
+    rewrite = "informal" if args.informal else "swiss" if args.swiss else None
+    how = f" ({rewrite})" * bool(rewrite) + " (as English)" * args.as_english
     if args.docs:
-        score(LABELS, Path(args.docs), args.errors, halves, "ota" + how, args.informal, args.as_english)
+        score(LABELS, Path(args.docs), args.errors, halves, "ota" + how, rewrite, args.as_english)
     if args.heldout:
-        score(HELDOUT_LABELS, HELDOUT_DOCS, args.errors, halves, "held-out" + how, args.informal, args.as_english)
+        score(HELDOUT_LABELS, HELDOUT_DOCS, args.errors, halves, "held-out" + how, rewrite, args.as_english)
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -30,7 +30,8 @@ from pipelines.text.describe import passage_language
 # 0.14.0: English User Access: a right the company reserves is not the user's; "you will have the opportunity to
 # update" states the user's access
 # 0.15.0: a long passage surely in another language the cues read is read in its own (`passage_language`)
-RULES_VERSION = "0.15.0"
+# 0.16.0: German cues read Swiss German ("ss" for "ß", the DSG's "bearbeiten" for "verarbeiten")
+RULES_VERSION = "0.16.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
@@ -119,6 +120,24 @@ class _Lexicon:
     words: list[tuple[tuple[str, ...], ...]]  # per cue, its trigger groups (the substring gate, see _active_cues)
 
 
+# Swiss German: the spelling has "ss" for "ß" ("ausserhalb", "Massnahmen"), and the Swiss act (DSG) says
+# "bearbeiten" where the GDPR's German says "verarbeiten" ("Datenbearbeitung", "Auftragsbearbeiter"). German
+# patterns and triggers read both; the patterns rather than a folded text, so the quoted cue keeps its spelling.
+_SWISS_PATTERN = (("ß", "(?:ß|ss)"), ("verarbeit", "(?:ver|be)arbeit"))
+_SWISS_WORD = (("ß", "ss"), ("verarbeit", "bearbeit"))
+
+
+def _swiss(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
+    for german, swiss in replacements:
+        text = text.replace(german, swiss)
+    return text
+
+
+def _swiss_too(words: Iterable[str]) -> list[str]:
+    """Trigger words, and the Swiss form of those that have one."""
+    return [v for w in words for v in dict.fromkeys((w, _swiss(w, _SWISS_WORD)))]
+
+
 def _compile_lexicon(lang: str) -> _Lexicon:
     """Every cue of one language compiled once, with its trigger index."""
     lex = _Lexicon([], {}, {}, [], [], [])
@@ -126,12 +145,18 @@ def _compile_lexicon(lang: str) -> _Lexicon:
         for q in cues:
             cased = _needs_case(q.pattern)
             # French and German words hold letters RE2's ASCII \b and \w do not know: Python's engine reads them.
-            pattern = _compile_cue(q.pattern, cased) if lang == "en" else re.compile(q.pattern, re.I if cased else 0)
+            if lang == "en":
+                pattern = _compile_cue(q.pattern, cased)
+            else:
+                pattern = re.compile(
+                    _swiss(q.pattern, _SWISS_PATTERN) if lang == "de" else q.pattern, re.I if cased else 0
+                )
             demotes = tuple(_PRACTICE_INDEX[d] for d in q.demotes)
             lex.cues.append(_Cue(k, q.weight, pattern, cased, demotes, q.aside, q.stands))
             parts = q.triggers.split(" & ")
             lex.groups.append(len(parts))
-            lex.words.append(tuple(tuple(w.rstrip("=") for w in part.split()) for part in parts))
+            words = [[w.rstrip("=") for w in part.split()] for part in parts]
+            lex.words.append(tuple(tuple(_swiss_too(g) if lang == "de" else g) for g in words))
             for g, part in enumerate(parts):
                 for w in part.split():
                     index = lex.exact if w.endswith("=") else lex.prefix
