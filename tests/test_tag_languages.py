@@ -312,8 +312,37 @@ def test_a_swiss_cue_is_quoted_in_the_text_s_own_spelling() -> None:
     assert "ausserhalb" in tags["International and Specific Audiences"]
 
 
-def test_the_benchmark_swiss_rewrite() -> None:
-    from bench.practices.swiss import swiss
+QUEBEC_CASES = [
+    (
+        "cookies",
+        "Nous utilisons des cookies pour mesurer l'audience du site et mémoriser vos préférences.",
+        "Nous utilisons des témoins pour mesurer l'audience du site et mémoriser vos préférences.",
+    ),
+    (
+        "Third Party Sharing/Collection",
+        "Nous ne partageons jamais vos données avec des annonceurs.",
+        "Nous ne partageons jamais vos renseignements avec des annonceurs.",
+    ),
+    (
+        "First Party Collection/Use",
+        "Vos données ne sont utilisées que pour la gestion de votre compte client.",
+        "Vos renseignements ne sont utilisés que pour la gestion de votre compte client.",  # masculine
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "french", "quebec"), QUEBEC_CASES)
+def test_french_cues_read_quebec_french(category: str, french: str, quebec: str) -> None:
+    found = {t.category for t in tag_text(french, lang="fr")}
+    assert category in found
+    assert {t.category for t in tag_text(quebec, lang="fr")} == found
+
+
+def test_the_benchmark_regional_rewrite() -> None:
+    from bench.practices.regional import regional
 
     german = "Gemäß DSGVO verarbeiten wir Ihre personenbezogenen Daten durch Auftragsverarbeiter."
-    assert swiss(german) == "Gemäss DSG bearbeiten wir Ihre Personendaten durch Auftragsbearbeiter."
+    assert regional(german, "de") == "Gemäss DSG bearbeiten wir Ihre Personendaten durch Auftragsbearbeiter."
+    french = "Vos données personnelles et les cookies, selon le RGPD."
+    assert regional(french, "fr") == "Vos renseignements personnels et les témoins, selon le Loi 25."
+    assert regional(german, "en") == german

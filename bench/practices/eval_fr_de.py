@@ -10,9 +10,10 @@ halves split by service), and, apart, the markers (their labels come from a text
 (bench/practices/data/fr_de_heldout/, labels in fr_de_heldout_labels.csv; its README says how they were made).
 `--half dev` prints the dev half only (the test half is for checkpoints). `--informal` first rewrites each policy
 from the formal address to the informal one many apps use ("Sie" to "du", "vous" to "tu";
-`bench/practices/informal.py`; labels unchanged): the cues must not depend on the form of address. `--swiss`
-rewrites the German policies in Swiss German ("ss" for "ß", "Personendaten", "bearbeiten", "DSG";
-`bench/practices/swiss.py`) and scores the categories of those only.
+`bench/practices/informal.py`; labels unchanged): the cues must not depend on the form of address. `--regional`
+rewrites the German policies in Swiss wording ("ss" for "ß", "Personendaten", "bearbeiten", "DSG") and the
+French ones in Quebec's ("renseignements personnels", "témoins", "courriel", "Loi 25"; `bench/practices/regional.py`)
+and scores the categories only (the GDPR marker rightly goes with the law's name).
 `--as-english` tags each policy as though its document had been detected as English, as a bilingual page whose
 English half comes first is: each long passage must then be read in its own language (`passage_language`).
 
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.practices.informal import informal
-from bench.practices.swiss import swiss
+from bench.practices.regional import regional
 from pipelines.practices.rules import RulesTagger
 from pipelines.text.extract import extract
 from pipelines.text.segment import segment_markdown
@@ -87,10 +88,10 @@ def _f(tp: int, fp: int, fn: int) -> float:
 
 
 def _rewrite(how: str | None, language: str) -> Callable[[str], str] | None:
-    """The rewrite a policy in this language goes through first: its informal address, or Swiss German."""
+    """The rewrite a policy in this language goes through first: its informal address, or its regional wording."""
     if how == "informal":
         return lambda text: informal(text, language)
-    return swiss if how == "swiss" and language == "de" else None
+    return (lambda text: regional(text, language)) if how == "regional" else None
 
 
 def score(
@@ -103,14 +104,12 @@ def score(
     as_english: bool = False,
 ) -> dict[str, float]:
     """Tag the policies of one labels file (paths relative to `docs`), print their tables; the micro F1s. With
-    `rewrite` "informal", each policy is rewritten in its language's informal address first; with "swiss", the
-    German ones only, in Swiss wording, and the markers are not scored (a Swiss policy names the DSG, not the
+    `rewrite` "informal", each policy is rewritten in its language's informal address first; with "regional", in
+    Swiss or Quebec wording, and the markers are not scored (such a policy names the DSG or Loi 25, not the
     GDPR); with `as_english`, each is tagged as though detected as English."""
     with labels.open(newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["half"] in halves or None in halves]
-        if rewrite == "swiss":
-            rows = [r for r in rows if r["language"] == "de"]
-    markers = [m for m in MARKERS if m in rows[0] and rewrite != "swiss"]
+    markers = [m for m in MARKERS if m in rows[0] and rewrite != "regional"]
     categories = [c for c in rows[0] if c not in FIXED and c not in MARKERS]
     found: dict[str, dict[str, tuple[str, str]]] = {}
     for r in rows:
@@ -145,15 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--half", choices=("dev", "test", "all"), default="all", help="which half to print (default all)")
     ap.add_argument("--errors", action="store_true", help="list each policy's missed and extra categories")
     ap.add_argument("--informal", action="store_true", help="rewrite each policy in the informal address first")
-    ap.add_argument("--swiss", action="store_true", help="rewrite the German policies in Swiss German first")
+    ap.add_argument("--regional", action="store_true", help="rewrite each policy in Swiss or Quebec wording first")
     ap.add_argument("--as-english", action="store_true", help="tag as though each document were detected as English")
     args = ap.parse_args(argv)
     if not args.docs and not args.heldout:
         ap.error("give --docs, --heldout or both")
     halves = ("dev", "test", None) if args.half == "all" else (args.half,)
-    if args.informal and args.swiss:
-        ap.error("give --informal or --swiss, not both")
-    rewrite = "informal" if args.informal else "swiss" if args.swiss else None
+    if args.informal and args.regional:
+        ap.error("give --informal or --regional, not both")
+    rewrite = "informal" if args.informal else "regional" if args.regional else None
     how = f" ({rewrite})" * bool(rewrite) + " (as English)" * args.as_english
     if args.docs:
         score(LABELS, Path(args.docs), args.errors, halves, "ota" + how, rewrite, args.as_english)

@@ -31,7 +31,8 @@ from pipelines.text.describe import passage_language
 # update" states the user's access
 # 0.15.0: a long passage surely in another language the cues read is read in its own (`passage_language`)
 # 0.16.0: German cues read Swiss German ("ss" for "ß", the DSG's "bearbeiten" for "verarbeiten")
-RULES_VERSION = "0.16.0"
+# 0.17.0: French cues read Quebec French ("renseignements" for "données", "témoins" for cookies)
+RULES_VERSION = "0.17.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
 # Cues from a segment's shape rather than its words. Short segments are mostly headings or fragments, which
@@ -120,22 +121,30 @@ class _Lexicon:
     words: list[tuple[tuple[str, ...], ...]]  # per cue, its trigger groups (the substring gate, see _active_cues)
 
 
-# Swiss German: the spelling has "ss" for "ß" ("ausserhalb", "Massnahmen"), and the Swiss act (DSG) says
-# "bearbeiten" where the GDPR's German says "verarbeiten" ("Datenbearbeitung", "Auftragsbearbeiter"). German
-# patterns and triggers read both; the patterns rather than a folded text, so the quoted cue keeps its spelling.
-_SWISS_PATTERN = (("ß", "(?:ß|ss)"), ("verarbeit", "(?:ver|be)arbeit"))
-_SWISS_WORD = (("ß", "ss"), ("verarbeit", "bearbeit"))
+# Regional wording the cues read as their language's own, compiled into each pattern (and its trigger words)
+# rather than folded out of the text, so a quoted cue keeps the policy's spelling. Swiss German writes "ss" for
+# "ß" ("ausserhalb", "Massnahmen") and its act (DSG) says "bearbeiten" for "verarbeiten" ("Auftragsbearbeiter");
+# Quebec French (Loi 25) says "renseignements (personnels)" for "données (personnelles)", "témoins" for cookies.
+_REGIONAL_PATTERN = {
+    "de": (("ß", "(?:ß|ss)"), ("verarbeit", "(?:ver|be)arbeit")),
+    "fr": (("données", "(?:données|renseignements)"), ("cookie", "(?:cookie|témoin)")),
+}
+_REGIONAL_WORD = {
+    "de": (("ß", "ss"), ("verarbeit", "bearbeit")),
+    "fr": (("donnée", "renseignement"), ("cookie", "témoin")),
+}
 
 
-def _swiss(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
-    for german, swiss in replacements:
-        text = text.replace(german, swiss)
+def _regional(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
+    for own, regional in replacements:
+        text = text.replace(own, regional)
     return text
 
 
-def _swiss_too(words: Iterable[str]) -> list[str]:
-    """Trigger words, and the Swiss form of those that have one."""
-    return [v for w in words for v in dict.fromkeys((w, _swiss(w, _SWISS_WORD)))]
+def _regional_too(words: Iterable[str], lang: str) -> list[str]:
+    """Trigger words, and the regional form of those that have one."""
+    variants = _REGIONAL_WORD.get(lang, ())
+    return [v for w in words for v in dict.fromkeys((w, _regional(w, variants)))]
 
 
 def _compile_lexicon(lang: str) -> _Lexicon:
@@ -148,15 +157,13 @@ def _compile_lexicon(lang: str) -> _Lexicon:
             if lang == "en":
                 pattern = _compile_cue(q.pattern, cased)
             else:
-                pattern = re.compile(
-                    _swiss(q.pattern, _SWISS_PATTERN) if lang == "de" else q.pattern, re.I if cased else 0
-                )
+                pattern = re.compile(_regional(q.pattern, _REGIONAL_PATTERN.get(lang, ())), re.I if cased else 0)
             demotes = tuple(_PRACTICE_INDEX[d] for d in q.demotes)
             lex.cues.append(_Cue(k, q.weight, pattern, cased, demotes, q.aside, q.stands))
             parts = q.triggers.split(" & ")
             lex.groups.append(len(parts))
             words = [[w.rstrip("=") for w in part.split()] for part in parts]
-            lex.words.append(tuple(tuple(_swiss_too(g) if lang == "de" else g) for g in words))
+            lex.words.append(tuple(tuple(_regional_too(g, lang)) for g in words))
             for g, part in enumerate(parts):
                 for w in part.split():
                     index = lex.exact if w.endswith("=") else lex.prefix
