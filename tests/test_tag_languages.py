@@ -307,12 +307,26 @@ def test_german_cues_read_swiss_german(category: str, german: str, swiss: str) -
     assert {t.category for t in tag_text(swiss, lang="de")} == found
 
 
+def test_transfers_to_third_states_and_out_of_switzerland_are_international() -> None:
+    international = "International and Specific Audiences"
+    for text in (
+        "Eine Übermittlung Ihrer Daten in Drittstaaten findet nur mit geeigneten Garantien statt.",
+        "Ihre Daten werden auch ausserhalb der Schweiz gespeichert, etwa bei einem Anbieter.",
+    ):
+        assert international in {t.category for t in tag_text(text, lang="de")}
+
+
 def test_a_swiss_cue_is_quoted_in_the_text_s_own_spelling() -> None:
     tags = {t.category: t.cue for t in tag_text(SWISS_CASES[0][2], lang="de")}
     assert "ausserhalb" in tags["International and Specific Audiences"]
 
 
 QUEBEC_CASES = [
+    (
+        "International and Specific Audiences",
+        "Vos données peuvent être hébergées hors de l’Union européenne, notamment aux États-Unis.",
+        "Vos renseignements peuvent être hébergés à l’extérieur du Québec, notamment aux États-Unis.",
+    ),
     (
         "cookies",
         "Nous utilisons des cookies pour mesurer l'audience du site et mémoriser vos préférences.",

@@ -21,8 +21,6 @@ def regional(text: str, language: str) -> str:
     """The text in its language's regional wording (German: Swiss; French: Quebec); other languages unchanged.
     The table's strings are replaced one after the other, so a longer one ("vos données personnelles") is
     rewritten before a shorter one inside it ("vos données")."""
-    if language == "de":
-        text = text.replace("ß", "ss")
     for own, regional_word in TABLE.get(language, {}).items():
         text = text.replace(own, regional_word)
-    return text
+    return text.replace("ß", "ss") if language == "de" else text

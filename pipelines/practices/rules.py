@@ -31,7 +31,8 @@ from pipelines.text.describe import passage_language
 # update" states the user's access
 # 0.15.0: a long passage surely in another language the cues read is read in its own (`passage_language`)
 # 0.16.0: German cues read Swiss German ("ss" for "ß", the DSG's "bearbeiten" for "verarbeiten")
-# 0.17.0: French cues read Quebec French ("renseignements" for "données", "témoins" for cookies)
+# 0.17.0: French cues read Quebec French ("renseignements" for "données", "témoins" for cookies); transfers to
+# "Drittstaaten", out of Switzerland or Quebec
 RULES_VERSION = "0.17.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
 
