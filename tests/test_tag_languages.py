@@ -300,13 +300,6 @@ SWISS_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("category", "german", "swiss"), SWISS_CASES)
-def test_german_cues_read_swiss_german(category: str, german: str, swiss: str) -> None:
-    found = {t.category for t in tag_text(german, lang="de")}
-    assert category in found
-    assert {t.category for t in tag_text(swiss, lang="de")} == found
-
-
 def test_transfers_to_third_states_and_out_of_switzerland_are_international() -> None:
     international = "International and Specific Audiences"
     for text in (
@@ -345,11 +338,13 @@ QUEBEC_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("category", "french", "quebec"), QUEBEC_CASES)
-def test_french_cues_read_quebec_french(category: str, french: str, quebec: str) -> None:
-    found = {t.category for t in tag_text(french, lang="fr")}
+@pytest.mark.parametrize(
+    ("lang", "category", "own", "regional"), [("de", *c) for c in SWISS_CASES] + [("fr", *c) for c in QUEBEC_CASES]
+)
+def test_cues_read_swiss_german_and_quebec_french(lang: str, category: str, own: str, regional: str) -> None:
+    found = {t.category for t in tag_text(own, lang=lang)}
     assert category in found
-    assert {t.category for t in tag_text(quebec, lang="fr")} == found
+    assert {t.category for t in tag_text(regional, lang=lang)} == found
 
 
 def test_the_benchmark_regional_rewrite() -> None:
