@@ -300,6 +300,12 @@ SWISS_CASES = [
 ]
 
 
+def test_witnesses_are_not_cookies() -> None:
+    """ "Témoins" alone is also "witnesses" in French; the Quebec term for cookies is "témoins de connexion"."""
+    assert "cookies" not in {t.category for t in tag_text("Déclarations des témoins", lang="fr")}
+    assert "cookies" in {t.category for t in tag_text("Nos fichiers témoins", lang="fr")}
+
+
 def test_transfers_to_third_states_and_out_of_switzerland_are_international() -> None:
     international = "International and Specific Audiences"
     for text in (
@@ -323,7 +329,7 @@ QUEBEC_CASES = [
     (
         "cookies",
         "Nous utilisons des cookies pour mesurer l'audience du site et mémoriser vos préférences.",
-        "Nous utilisons des témoins pour mesurer l'audience du site et mémoriser vos préférences.",
+        "Nous utilisons des témoins de connexion pour mesurer l'audience du site et mémoriser vos préférences.",
     ),
     (
         "Third Party Sharing/Collection",
@@ -353,5 +359,5 @@ def test_the_benchmark_regional_rewrite() -> None:
     german = "Gemäß DSGVO verarbeiten wir Ihre personenbezogenen Daten durch Auftragsverarbeiter."
     assert regional(german, "de") == "Gemäss DSG bearbeiten wir Ihre Personendaten durch Auftragsbearbeiter."
     french = "Vos données personnelles et les cookies, selon le RGPD."
-    assert regional(french, "fr") == "Vos renseignements personnels et les témoins, selon le Loi 25."
+    assert regional(french, "fr") == "Vos renseignements personnels et les témoins de connexion, selon le Loi 25."
     assert regional(german, "en") == german

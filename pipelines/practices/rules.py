@@ -31,7 +31,7 @@ from pipelines.text.describe import passage_language
 # update" states the user's access
 # 0.15.0: a long passage surely in another language the cues read is read in its own (`passage_language`)
 # 0.16.0: German cues read Swiss German ("ss" for "ß", the DSG's "bearbeiten" for "verarbeiten")
-# 0.17.0: French cues read Quebec French ("renseignements" for "données", "témoins" for cookies); transfers to
+# 0.17.0: French cues read Quebec French ("renseignements" for "données", "témoins de connexion"); transfers to
 # "Drittstaaten", out of Switzerland or Quebec
 RULES_VERSION = "0.17.0"
 FIRE_AT = 0.5  # the score at which a marker is tagged (practices have their own thresholds)
@@ -125,10 +125,15 @@ class _Lexicon:
 # Regional wording the cues read as their language's own, compiled into each pattern (and its trigger words)
 # rather than folded out of the text, so a quoted cue keeps the policy's spelling. Swiss German writes "ss" for
 # "ß" ("ausserhalb", "Massnahmen") and its act (DSG) says "bearbeiten" for "verarbeiten" ("Auftragsbearbeiter");
-# Quebec French (Loi 25) says "renseignements (personnels)" for "données (personnelles)", "témoins" for cookies.
+# Quebec French (Loi 25) says "renseignements (personnels)" for "données (personnelles)", "témoins de connexion"
+# for cookies.
 _REGIONAL_PATTERN = {
     "de": (("ß", "(?:ß|ss)"), ("verarbeit", "(?:ver|be)arbeit")),
-    "fr": (("données", "(?:données|renseignements)"), ("cookie", "(?:cookie|témoin)")),
+    # "témoins" alone is also witnesses ("Déclarations des témoins", on ota-dating): only the OQLF's terms
+    "fr": (
+        ("données", "(?:données|renseignements)"),
+        (r"cookie(s\??)?", r"(?:cookie\1|témoins? de connexion|fichiers? témoins?)"),
+    ),
 }
 _REGIONAL_WORD = {
     "de": (("ß", "ss"), ("verarbeit", "bearbeit")),
@@ -138,7 +143,7 @@ _REGIONAL_WORD = {
 
 def _regional(text: str, replacements: tuple[tuple[str, str], ...]) -> str:
     for own, regional in replacements:
-        text = text.replace(own, regional)
+        text = re.sub(own, regional, text)
     return text
 
 
