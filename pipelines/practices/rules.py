@@ -369,6 +369,6 @@ class RulesTagger:
         own when it is a long passage surely written in another language the cues read (`passage_language`)."""
         documents = [None] * len(texts) if languages is None else languages
         return [
-            tag_text(t, lang=cue_language(passage_language(t, cue_language(lang), LANGUAGES)))
+            tag_text(t, lang=passage_language(t, cue_language(lang), LANGUAGES))
             for t, lang in zip(texts, documents, strict=True)
         ]

@@ -98,19 +98,20 @@ def _sure_language(text: str) -> tuple[str, float]:
     return ranked[0][0], float(odds[0] / odds.sum())
 
 
-def passage_language(text: str, document_language: str | None, among: Collection[str]) -> str | None:
+def passage_language(text: str, document_language: str, among: Collection[str]) -> str:
     """The language a passage is read in: its document's, unless the passage is long, py3langid is sure it is
     written in another of `among` (a bilingual page's other half, or a page whose opening lines named the wrong
     language), and it holds more of that language's function words than of its document's, or none of either
     (an English sentence quoting a French law's name stays English)."""
     if len(text.split(maxsplit=PASSAGE_WORDS)) <= PASSAGE_WORDS:
         return document_language
-    words = set(text[:PASSAGE_SAMPLE].lower().split())
+    sample = text[:PASSAGE_SAMPLE]
+    words = set(sample.lower().split())
     function_words = _function_words()
-    own = len(words & function_words.get(document_language or "", frozenset()))
+    own = len(words & function_words.get(document_language, frozenset()))
     if own >= PASSAGE_OWN_WORDS:
         return document_language
-    lang, sure = _sure_language(text[:PASSAGE_SAMPLE])
+    lang, sure = _sure_language(sample)
     if lang == document_language or lang not in among or sure < PASSAGE_SURE:
         return document_language
     # with none of its document's function words, the identifier decides alone (lists, addresses, tables)
